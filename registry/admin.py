@@ -1,0 +1,522 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from registry import handles, identity, views
+from registry.models import (
+    AkunMedsos,
+    HasilVerifikasi,
+    Instansi,
+    Kepatuhan,
+    Pegawai,
+    Platform,
+    Verifikasi,
+    subquery_count,
+)
+
+admin.site.site_header = "Registri Akun Media Sosial ASN"
+admin.site.site_title = "Registri Akun Medsos ASN"
+admin.site.index_title = "Beranda"
+admin.site.empty_value_display = "—"
+
+
+def scoped(model, request):
+    """The rows of ``model`` that ``request.user`` may pick in a form."""
+    manager = model._default_manager
+    return manager.for_user(request.user) if hasattr(manager, "for_user") else manager.all()
+
+
+class ScopedFormfields:
+    """Limit every foreign-key and many-to-many choice to the user's scope.
+
+    Shared by model admins and inlines, so that a crafted POST naming an
+    out-of-scope id fails as an invalid choice.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.related_model, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.related_model, request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index for a missing object; out of scope
+        # must look exactly like absent, and be a 404 (DESIGN §4).
+        raise Http404("Data tidak ditemukan.")
+
+
+def _search_username(term):
+    """A pasted profile URL searches by its handle; anything else as typed."""
+    try:
+        return handles.parse(term).username
+    except ValidationError:
+        return term.removeprefix("@").lower()
+
+
+# Instansi ----------------------------------------------------------------
+
+
+class AkunResmiInline(ScopedFormfields, admin.TabularInline):
+    model = AkunMedsos
+    fk_name = "instansi"
+    fields = ["platform", "username", "wajib_diikuti", "hasil_terakhir", "diverifikasi_pada"]
+    readonly_fields = ["hasil_terakhir", "diverifikasi_pada"]
+    extra = 0
+    verbose_name = "akun resmi"
+    verbose_name_plural = "akun resmi"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = AkunMedsosForm
+        return super().get_formset(request, obj, **kwargs)
+
+
+@admin.register(Instansi)
+class InstansiAdmin(ScopedAdmin):
+    list_display = [
+        "nama_bertingkat",
+        "kode",
+        "singkatan",
+        "induk",
+        "aktif",
+        "pegawai_aktif",
+        "pegawai_aktif_subunit",
+    ]
+    list_filter = ["aktif"]
+    list_select_related = ["induk"]
+    search_fields = ["kode", "nama", "singkatan"]
+    search_help_text = "Cari kode, nama atau singkatan instansi."
+    autocomplete_fields = ["induk"]
+    filter_horizontal = ["operator"]
+    inlines = [AkunResmiInline]
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _pegawai_aktif=subquery_count(
+                    Pegawai.objects.filter(instansi=OuterRef("pk"), aktif=True)
+                ),
+                _pegawai_aktif_subunit=subquery_count(
+                    Pegawai.objects.filter(instansi__jalur__startswith=OuterRef("jalur"), aktif=True)
+                ),
+            )
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = ["kode", "nama", "singkatan", "induk", "aktif", "operator"]
+        # Who operates which unit is user management: the Admin BKD's job.
+        return fields if request.user.is_superuser else fields[:-1]
+
+    @admin.display(description="nama", ordering="jalur")
+    def nama_bertingkat(self, obj):
+        return format_html(
+            '<span style="padding-left:{}em">{}{}</span>',
+            obj.kedalaman * 1.5,
+            "└ " if obj.kedalaman else "",
+            obj.nama,
+        )
+
+    @admin.display(description="pegawai aktif", ordering="_pegawai_aktif")
+    def pegawai_aktif(self, obj):
+        return obj._pegawai_aktif
+
+    @admin.display(description="termasuk sub-unit", ordering="_pegawai_aktif_subunit")
+    def pegawai_aktif_subunit(self, obj):
+        return obj._pegawai_aktif_subunit
+
+
+# Pegawai -----------------------------------------------------------------
+
+
+class InstansiFilter(admin.SimpleListFilter):
+    """A unit and everything below it, from the units in the user's scope."""
+
+    title = "instansi"
+    parameter_name = "instansi"
+
+    def lookups(self, request, model_admin):
+        units = Instansi.objects.for_user(request.user).filter(aktif=True).only("nama", "jalur")
+        return [(str(u.pk), "\u2003" * u.kedalaman + u.nama) for u in units]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = None
+        if self.value().isdigit():
+            unit = Instansi.objects.for_user(request.user).filter(pk=self.value()).first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(instansi__jalur__startswith=unit.jalur)
+
+
+class KepatuhanFilter(admin.SimpleListFilter):
+    title = "kepatuhan"
+    parameter_name = "kepatuhan"
+
+    def lookups(self, request, model_admin):
+        return Kepatuhan.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Kepatuhan.values:
+            return queryset.filter(kepatuhan=self.value())
+        return queryset
+
+
+class AkunPlatformFilter(admin.SimpleListFilter):
+    title = "akun per platform"
+    parameter_name = "akun"
+
+    def lookups(self, request, model_admin):
+        return [
+            (f"{which}:{value}", f"{'Punya' if which == 'punya' else 'Tanpa'} akun {label}")
+            for which in ("punya", "tanpa")
+            for value, label in Platform.choices
+        ]
+
+    def queryset(self, request, queryset):
+        which, _, platform = (self.value() or "").partition(":")
+        if which not in ("punya", "tanpa") or platform not in Platform.values:
+            return queryset
+        has = Exists(AkunMedsos.objects.filter(pegawai=OuterRef("pk"), platform=platform))
+        return queryset.filter(has if which == "punya" else ~has)
+
+
+class PegawaiForm(forms.ModelForm):
+    # Wider than the stored digits: the model strips the spaces, dots and
+    # "NIP" label a clerk pastes from an SK.
+    nip = forms.CharField(label="NIP", max_length=40, required=False)
+    nik = forms.CharField(label="NIK", max_length=40, required=False)
+
+    class Meta:
+        model = Pegawai
+        fields = "__all__"
+
+
+class AkunMedsosForm(forms.ModelForm):
+    # A pasted profile URL names its platform and is longer than a handle.
+    platform = forms.ChoiceField(
+        label="platform", choices=[("", "— dari alamat profil —"), *Platform.choices], required=False
+    )
+    username = forms.CharField(
+        label="nama akun",
+        max_length=500,
+        help_text="Tempel alamat profil, @nama, atau nama akun.",
+    )
+
+    class Meta:
+        model = AkunMedsos
+        fields = "__all__"
+
+
+class AkunPegawaiInline(ScopedFormfields, admin.TabularInline):
+    model = AkunMedsos
+    fk_name = "pegawai"
+    form = AkunMedsosForm
+    fields = ["platform", "username", "tautan", "hasil_terakhir", "diverifikasi_pada"]
+    readonly_fields = ["tautan", "hasil_terakhir", "diverifikasi_pada"]
+    extra = 1
+    verbose_name = "akun media sosial"
+    verbose_name_plural = "akun media sosial"
+
+    @admin.display(description="profil")
+    def tautan(self, obj):
+        return profile_link(obj) if obj.pk else "—"
+
+
+def profile_link(akun):
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener noreferrer">@{}</a>', akun.url, akun.username
+    )
+
+
+@admin.register(Pegawai)
+class PegawaiAdmin(ScopedAdmin):
+    form = PegawaiForm
+    list_display = [
+        "nama",
+        "nip",
+        "jabatan",
+        "instansi",
+        "status_kepegawaian",
+        "jumlah_akun",
+        "kepatuhan_tampil",
+    ]
+    list_filter = [
+        InstansiFilter,
+        "status_kepegawaian",
+        "aktif",
+        KepatuhanFilter,
+        AkunPlatformFilter,
+    ]
+    list_select_related = ["instansi"]
+    search_fields = ["nama", "nip", "nik", "akun__username"]
+    search_help_text = "Cari NIP, NIK, nama, nama akun atau alamat profil."
+    autocomplete_fields = ["instansi"]
+    readonly_fields = ["jenis_kelamin_tampil", "dibuat_pada", "diubah_pada"]
+    fieldsets = [
+        (None, {"fields": ["nama", "nip", "nik", "jenis_kelamin_tampil"]}),
+        ("Kepegawaian", {"fields": ["instansi", "jabatan", "status_kepegawaian", "aktif"]}),
+        ("Riwayat", {"fields": ["dibuat_pada", "diubah_pada"], "classes": ["collapse"]}),
+    ]
+    inlines = [AkunPegawaiInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_kepatuhan()
+            .annotate(_jumlah_akun=subquery_count(AkunMedsos.objects.filter(pegawai=OuterRef("pk"))))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # One EXISTS instead of Django's join on accounts, which would need
+        # DISTINCT over the annotated rows.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        try:
+            number = identity.normalise(term, "NIP")
+        except ValidationError:
+            number = ""
+        if number.isdigit() and len(number) >= 6:
+            return queryset.filter(Q(nip__startswith=number) | Q(nik__startswith=number)), False
+        username = AkunMedsos.objects.filter(
+            pegawai=OuterRef("pk"), username__contains=_search_username(term)
+        )
+        return queryset.filter(Q(nama__icontains=term) | Exists(username)), False
+
+    @admin.display(description="jenis kelamin")
+    def jenis_kelamin_tampil(self, obj):
+        return {"L": "Laki-laki", "P": "Perempuan"}.get(obj.jenis_kelamin, "—")
+
+    @admin.display(description="akun", ordering="_jumlah_akun")
+    def jumlah_akun(self, obj):
+        return obj._jumlah_akun
+
+    @admin.display(description="kepatuhan", ordering="kepatuhan")
+    def kepatuhan_tampil(self, obj):
+        if obj.kepatuhan is None:
+            return "nonaktif"
+        return Kepatuhan(obj.kepatuhan).label
+
+
+# Akun media sosial -------------------------------------------------------
+
+
+class HasilFilter(admin.SimpleListFilter):
+    title = "hasil verifikasi terakhir"
+    parameter_name = "hasil"
+
+    def lookups(self, request, model_admin):
+        return [("belum", "Belum diverifikasi"), *HasilVerifikasi.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "belum":
+            return queryset.filter(hasil_terakhir__isnull=True)
+        if self.value() in HasilVerifikasi.values:
+            return queryset.filter(hasil_terakhir=self.value())
+        return queryset
+
+
+class PemilikFilter(admin.SimpleListFilter):
+    title = "jenis pemilik"
+    parameter_name = "pemilik"
+
+    def lookups(self, request, model_admin):
+        return [("pegawai", "Akun pegawai"), ("resmi", "Akun resmi instansi")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pegawai":
+            return queryset.filter(pegawai__isnull=False)
+        if self.value() == "resmi":
+            return queryset.filter(instansi__isnull=False)
+        return queryset
+
+
+class RiwayatVerifikasiInline(admin.TabularInline):
+    model = Verifikasi
+    fields = ["waktu", "hasil", "sumber", "pemeriksa", "diikuti", "catatan", "bukti_tampil"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "riwayat verifikasi"
+    ordering = ["-waktu", "-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pemeriksa").prefetch_related("mengikuti")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="terlihat mengikuti")
+    def diikuti(self, obj):
+        return ", ".join(str(a) for a in obj.mengikuti.all()) or "—"
+
+    @admin.display(description="bukti")
+    def bukti_tampil(self, obj):
+        return bukti_link(obj)
+
+
+def bukti_link(verifikasi):
+    if not verifikasi.bukti:
+        return "—"
+    url = reverse("admin:registry_verifikasi_bukti", args=[verifikasi.pk])
+    return format_html('<a href="{}" target="_blank" rel="noopener">lihat</a>', url)
+
+
+@admin.register(AkunMedsos)
+class AkunMedsosAdmin(ScopedAdmin):
+    form = AkunMedsosForm
+    list_display = [
+        "profil",
+        "platform",
+        "pemilik_tampil",
+        "wajib_diikuti",
+        "hasil_terakhir",
+        "diverifikasi_pada",
+    ]
+    list_filter = ["platform", HasilFilter, PemilikFilter, "wajib_diikuti"]
+    list_select_related = ["pegawai", "instansi"]
+    search_fields = ["username", "pegawai__nama", "pegawai__nip", "instansi__nama"]
+    search_help_text = "Cari nama akun, nama atau NIP pemilik, atau nama instansi."
+    autocomplete_fields = ["pegawai", "instansi"]
+    fields = [
+        "platform",
+        "username",
+        "pegawai",
+        "instansi",
+        "wajib_diikuti",
+        "hasil_terakhir",
+        "diverifikasi_pada",
+        "diikuti",
+    ]
+    readonly_fields = ["hasil_terakhir", "diverifikasi_pada", "diikuti"]
+    inlines = [RiwayatVerifikasiInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, _search_username(search_term.strip()))
+
+    @admin.display(description="nama akun", ordering="username")
+    def profil(self, obj):
+        return profile_link(obj)
+
+    @admin.display(description="pemilik")
+    def pemilik_tampil(self, obj):
+        if obj.instansi_id:
+            return format_html("{} <small>(akun resmi)</small>", obj.instansi)
+        return obj.pegawai
+
+    @admin.display(description="mengikuti akun resmi")
+    def diikuti(self, obj):
+        return ", ".join(str(a) for a in obj.mengikuti.all()) or "—"
+
+
+# Verifikasi --------------------------------------------------------------
+
+
+class VerifikasiForm(forms.ModelForm):
+    class Meta:
+        model = Verifikasi
+        fields = ["akun", "hasil", "mengikuti", "catatan", "bukti", "jumlah_pengikut"]
+
+    def clean_bukti(self):
+        bukti = self.cleaned_data.get("bukti")
+        if bukti and getattr(bukti, "size", 0) > 5 * 1024 * 1024:
+            raise ValidationError("Tangkapan layar paling besar 5 MB; perkecil gambarnya lalu unggah ulang.")
+        return bukti
+
+
+@admin.register(Verifikasi)
+class VerifikasiAdmin(ScopedAdmin):
+    form = VerifikasiForm
+    list_display = ["waktu", "akun", "pemilik", "hasil", "sumber", "pemeriksa", "bukti_tampil"]
+    list_filter = ["hasil", "sumber", ("waktu", admin.DateFieldListFilter)]
+    list_select_related = ["akun__pegawai", "akun__instansi", "pemeriksa"]
+    search_fields = ["akun__username", "akun__pegawai__nama", "akun__pegawai__nip"]
+    search_help_text = "Cari nama akun, nama atau NIP pemilik."
+    autocomplete_fields = ["akun"]
+    filter_horizontal = ["mengikuti"]
+    date_hierarchy = "waktu"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/bukti/",
+                self.admin_site.admin_view(views.bukti_verifikasi),
+                name="registry_verifikasi_bukti",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["akun", "waktu", "pemeriksa", "sumber", "bukti_tampil"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return VerifikasiForm._meta.fields
+        return [
+            "akun",
+            "waktu",
+            "pemeriksa",
+            "sumber",
+            "hasil",
+            "mengikuti",
+            "catatan",
+            "bukti_tampil",
+            "jumlah_pengikut",
+        ]
+
+    # The history is append-only: a recorded check is evidence.
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.pemeriksa = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.akun.refresh_status()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        obj.akun.refresh_status()
+
+    def delete_queryset(self, request, queryset):
+        accounts = list(AkunMedsos.objects.filter(verifikasi__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for akun in accounts:
+            akun.refresh_status()
+
+    @admin.display(description="pemilik")
+    def pemilik(self, obj):
+        return obj.akun.pemilik
+
+    @admin.display(description="bukti")
+    def bukti_tampil(self, obj):
+        return bukti_link(obj)
+

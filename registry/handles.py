@@ -1,0 +1,241 @@
+"""Social-media handles: whatever a clerk pastes, to (platform, username).
+
+The rules are in DESIGN §6. Nothing here talks to the platforms: a handle is
+checked against each platform's published rules, not looked up.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.exceptions import ValidationError
+
+INSTAGRAM = "instagram"
+FACEBOOK = "facebook"
+TIKTOK = "tiktok"
+X = "x"
+YOUTUBE = "youtube"
+THREADS = "threads"
+
+PLATFORM_NAMES = {
+    INSTAGRAM: "Instagram",
+    FACEBOOK: "Facebook",
+    TIKTOK: "TikTok",
+    X: "X (Twitter)",
+    YOUTUBE: "YouTube",
+    THREADS: "Threads",
+}
+
+# What clerks write in a cell for "this person has no account".
+NO_ACCOUNT = {"", "-", "--", "0", "tidak ada", "tidak punya", "belum ada", "belum punya"}
+
+_INSTAGRAM_RULE = (
+    re.compile(r"^(?!.*\.\.)[a-z0-9._]{1,30}(?<!\.)$"),
+    "1–30 karakter huruf, angka, titik atau garis bawah, tanpa dua titik berurutan "
+    "dan tidak diakhiri titik",
+)
+RULES = {
+    INSTAGRAM: _INSTAGRAM_RULE,
+    THREADS: _INSTAGRAM_RULE,
+    TIKTOK: (
+        re.compile(r"^[a-z0-9._]{2,24}(?<!\.)$"),
+        "2–24 karakter huruf, angka, titik atau garis bawah, tidak diakhiri titik",
+    ),
+    X: (re.compile(r"^[a-z0-9_]{1,15}$"), "1–15 karakter huruf, angka atau garis bawah"),
+    FACEBOOK: (
+        re.compile(r"^(?:[a-z0-9.]{5,}|\d+)$"),
+        "minimal 5 karakter huruf, angka atau titik, atau ID angka dari profile.php?id=",
+    ),
+    YOUTUBE: (
+        re.compile(r"^[a-z0-9._-]{3,30}$"),
+        "3–30 karakter huruf, angka, titik, garis bawah atau tanda hubung",
+    ),
+}
+
+_HOSTS = {
+    "instagram.com": INSTAGRAM,
+    "instagr.am": INSTAGRAM,
+    "tiktok.com": TIKTOK,
+    "x.com": X,
+    "twitter.com": X,
+    "facebook.com": FACEBOOK,
+    "fb.com": FACEBOOK,
+    "youtube.com": YOUTUBE,
+    "threads.net": THREADS,
+    "threads.com": THREADS,
+}
+_SHORT_LINK_HOSTS = {"vt.tiktok.com", "vm.tiktok.com", "fb.me", "fb.watch", "youtu.be", "t.co"}
+
+# First path segments that are pages of the platform itself, not profiles.
+NOT_PROFILES = {
+    INSTAGRAM: {"p", "reel", "reels", "tv", "stories", "explore", "accounts", "direct", "s"},
+    THREADS: {"t", "search", "post"},
+    X: {"i", "home", "intent", "search", "hashtag", "share", "explore", "settings"},
+    FACEBOOK: {
+        "groups", "events", "watch", "share", "photo", "photo.php", "story.php",
+        "permalink.php", "reel", "videos", "marketplace", "hashtag", "login", "pages",
+    },
+    YOUTUBE: {"watch", "shorts", "playlist", "results", "channel", "c", "user", "live"},
+    TIKTOK: {"t", "tag", "music", "discover", "search", "explore"},
+}
+
+PROFILE_URLS = {
+    INSTAGRAM: "https://www.instagram.com/{}/",
+    THREADS: "https://www.threads.com/@{}",
+    TIKTOK: "https://www.tiktok.com/@{}",
+    X: "https://x.com/{}",
+    FACEBOOK: "https://www.facebook.com/{}",
+    YOUTUBE: "https://www.youtube.com/@{}",
+}
+
+_DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
+# Zero-width characters ride along when a handle is copied from an app.
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+@dataclass(frozen=True)
+class Handle:
+    platform: str
+    username: str
+
+    @property
+    def url(self):
+        return profile_url(self.platform, self.username)
+
+
+def is_no_account(value):
+    """True for an empty cell or a clerk's way of writing "no account"."""
+    if value is None:
+        return True
+    return " ".join(str(value).split()).lower() in NO_ACCOUNT
+
+
+def is_reserved(platform, username):
+    """True for a name the platform uses for its own pages (instagram.com/explore)."""
+    return "@" not in PROFILE_URLS[platform] and username in NOT_PROFILES[platform]
+
+
+def profile_url(platform, username):
+    if platform == FACEBOOK and username.isdigit():
+        return f"https://www.facebook.com/profile.php?id={username}"
+    return PROFILE_URLS[platform].format(username)
+
+
+def _bare_host(host):
+    host = host.lower().rstrip(".")
+    for prefix in ("www.", "m.", "mobile.", "web."):
+        if host.startswith(prefix):
+            return host[len(prefix):]
+    return host
+
+
+def _looks_like_url(text):
+    if "://" in text:
+        return True
+    host = text.split("/", 1)[0].split("?", 1)[0].lower()
+    if host in _SHORT_LINK_HOSTS or _bare_host(host) in _HOSTS:
+        return True
+    # "someothersite.com/budi" is a link to a site we do not know; a bare
+    # "budi.s/" (trailing slash) is still a handle.
+    return "/" in text.rstrip("/") and _DOMAIN.match(host) is not None
+
+
+def _platform_of(host):
+    if host.lower() in _SHORT_LINK_HOSTS:
+        raise ValidationError(
+            f"{host} adalah tautan pendek yang harus dibuka dulu; buka tautannya di peramban, "
+            f"lalu salin alamat profil yang muncul",
+            code="short_link",
+        )
+    if _bare_host(host) not in _HOSTS:
+        raise ValidationError(
+            f"alamat {host} bukan Instagram, Facebook, TikTok, X, YouTube atau Threads",
+            code="unknown_site",
+        )
+    return _HOSTS[_bare_host(host)]
+
+
+def _username_from_url(text):
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    platform = _platform_of(parts.hostname or "")
+    segments = [s for s in parts.path.split("/") if s]
+    if platform == FACEBOOK and segments[:1] == ["profile.php"]:
+        ids = parse_qs(parts.query).get("id", [""])
+        if not ids[0].isdigit():
+            raise ValidationError(
+                "tautan profile.php tanpa id=angka; salin ulang alamat profilnya",
+                code="not_profile",
+            )
+        return platform, ids[0]
+    if not segments:
+        raise ValidationError(
+            f"tautan {PLATFORM_NAMES[platform]} ini tidak memuat nama akun; "
+            f"salin alamat halaman profilnya",
+            code="not_profile",
+        )
+    first = segments[0]
+    if first.lower() in NOT_PROFILES[platform]:
+        raise ValidationError(
+            f"tautan ini menuju halaman /{first}/ di {PLATFORM_NAMES[platform]}, bukan profil; "
+            f"buka profil pemilik akun lalu salin alamatnya",
+            code="not_profile",
+        )
+    if platform in (TIKTOK, YOUTUBE, THREADS) and not first.startswith("@"):
+        raise ValidationError(
+            f"tautan {PLATFORM_NAMES[platform]} ini bukan alamat profil "
+            f"(alamat profil berbentuk {profile_url(platform, 'namaakun')})",
+            code="not_profile",
+        )
+    # A TikTok or X link to one video or post names the owner, but a clerk
+    # who pastes it most likely copied the wrong link.
+    if len(segments) > 1 and platform in (TIKTOK, X) and segments[1] in ("video", "photo", "status"):
+        raise ValidationError(
+            f"tautan ini menuju satu unggahan di {PLATFORM_NAMES[platform]}, bukan profil; "
+            f"salin alamat profilnya",
+            code="not_profile",
+        )
+    return platform, first
+
+
+def parse(value, platform=None):
+    """Return the ``Handle`` for a pasted URL or @handle.
+
+    ``platform`` is what the clerk chose (a form field, a spreadsheet
+    column). A bare handle needs it; a URL brings its own and must agree.
+    """
+    text = _INVISIBLE.sub("", str(value or "")).strip()
+    if not text:
+        raise ValidationError("nama akun kosong", code="empty")
+    if _looks_like_url(text):
+        found, username = _username_from_url(text)
+        if platform and platform != found:
+            raise ValidationError(
+                f"tautan ini milik {PLATFORM_NAMES[found]}, tetapi platform yang dipilih "
+                f"{PLATFORM_NAMES[platform]}; pilih platform yang sesuai",
+                code="platform_mismatch",
+            )
+        platform = found
+    else:
+        username = text
+        if not platform:
+            raise ValidationError(
+                "platform belum dipilih; pilih platform atau tempel alamat profil lengkap",
+                code="no_platform",
+            )
+    if platform not in RULES:
+        raise ValidationError(f"platform {platform!r} tidak dikenal", code="unknown_platform")
+    username = username.removeprefix("@").rstrip("/").lower()
+    if is_reserved(platform, username):
+        raise ValidationError(
+            f"{username!r} adalah nama halaman milik {PLATFORM_NAMES[platform]}, bukan nama akun",
+            code="reserved",
+        )
+    pattern, rule = RULES[platform]
+    if not pattern.match(username):
+        raise ValidationError(
+            f"nama akun {PLATFORM_NAMES[platform]} {username!r} tidak sah: {rule}",
+            code="invalid",
+        )
+    return Handle(platform, username)

@@ -1,0 +1,543 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models, transaction
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, Length, Lower, StrIndex, Substr
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from registry import handles, identity
+
+SEE_ALL_PERMISSION = "registry.lihat_semua_instansi"
+
+
+def scope_paths(user):
+    """The tree paths under which ``user`` may see data, or None for everything.
+
+    This is the only place that decides scope: every queryset's ``for_user``
+    goes through it. Operators see the instansi they are assigned to
+    (``Instansi.operator``) and everything below; a user with neither that
+    nor the see-all permission sees nothing. Cached on the user object, which
+    lives for one request.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.has_perm(SEE_ALL_PERMISSION):
+        return None
+    if not hasattr(user, "_registry_scope_paths"):
+        user._registry_scope_paths = list(
+            Instansi.objects.filter(operator=user).values_list("jalur", flat=True)
+        )
+    return user._registry_scope_paths
+
+
+def _under(paths, *path_fields):
+    """Q matching rows whose path, through any of ``path_fields``, is in scope."""
+    q = Q(pk__in=[])
+    for field in path_fields:
+        for path in paths:
+            q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def subquery_count(queryset):
+    """COUNT(*) of a correlated queryset, as an expression for annotate()."""
+    return Coalesce(
+        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]),
+        0,
+    )
+
+
+class ScopedQuerySet(models.QuerySet):
+    path_fields = ()
+
+    def for_user(self, user):
+        paths = scope_paths(user)
+        if paths is None:
+            return self
+        return self.filter(_under(paths, *self.path_fields))
+
+
+class InstansiQuerySet(ScopedQuerySet):
+    path_fields = ("jalur",)
+
+    def subtree(self, instansi):
+        """``instansi`` and every unit below it."""
+        return self.filter(jalur__startswith=instansi.jalur)
+
+
+class Instansi(models.Model):
+    kode = models.CharField("kode", max_length=30)
+    nama = models.CharField("nama", max_length=200)
+    singkatan = models.CharField("singkatan", max_length=50, blank=True)
+    induk = models.ForeignKey(
+        "self",
+        verbose_name="induk",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="anak",
+    )
+    aktif = models.BooleanField("aktif", default=True)
+    operator = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="operator",
+        blank=True,
+        related_name="instansi_dioperasikan",
+        help_text="Operator OPD yang mengelola instansi ini dan semua unit di bawahnya.",
+    )
+    # Materialised path of zero-padded ids ("000001/000004/"), so that a
+    # subtree is one indexed prefix match on any database.
+    jalur = models.CharField("jalur pohon", max_length=255, editable=False, default="")
+
+    objects = InstansiQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "instansi"
+        verbose_name_plural = "instansi"
+        ordering = ["jalur"]
+        permissions = [("lihat_semua_instansi", "Dapat melihat data semua instansi")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("kode"),
+                name="%(app_label)s_%(class)s_kode_unik",
+                violation_error_message="Kode instansi ini sudah dipakai instansi lain.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kode=""),
+                name="%(app_label)s_%(class)s_kode_terisi",
+                violation_error_message="Kode instansi wajib diisi.",
+            ),
+        ]
+        indexes = [
+            # Scoping and subtree filters: jalur LIKE 'prefix%', and the
+            # changelist's tree order.
+            models.Index(fields=["jalur"], name="registry_inst_jalur_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.nama} ({self.singkatan})" if self.singkatan else self.nama
+
+    @property
+    def kedalaman(self):
+        return max(self.jalur.count("/") - 1, 0)
+
+    def clean(self):
+        self.kode = self.kode.strip()
+        self.nama = " ".join(self.nama.split())
+        if self.induk_id and self.pk:
+            if self.induk_id == self.pk or self.induk.jalur.startswith(self.jalur):
+                raise ValidationError(
+                    {"induk": "Induk tidak boleh instansi ini sendiri atau unit di bawahnya."}
+                )
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        parent_path = ""
+        if self.induk_id:
+            parent_path = Instansi.objects.values_list("jalur", flat=True).get(pk=self.induk_id)
+        path = f"{parent_path}{self.pk:06d}/"
+        if path != self.jalur:
+            old = self.jalur
+            Instansi.objects.filter(pk=self.pk).update(jalur=path)
+            if old:
+                Instansi.objects.filter(jalur__startswith=old).exclude(pk=self.pk).update(
+                    jalur=Concat(Value(path), Substr("jalur", len(old) + 1))
+                )
+            self.jalur = path
+
+
+class StatusKepegawaian(models.TextChoices):
+    PNS = "PNS", "PNS"
+    PPPK = "PPPK", "PPPK"
+    PPPK_PW = "PPPK_PW", "PPPK Paruh Waktu"
+    NON_ASN = "NON_ASN", "Non-ASN"
+
+
+class Kepatuhan(models.TextChoices):
+    BELUM_PUNYA_AKUN = "BELUM_PUNYA_AKUN", "Belum punya akun"
+    BELUM_DIVERIFIKASI = "BELUM_DIVERIFIKASI", "Belum diverifikasi"
+    BELUM_MENGIKUTI = "BELUM_MENGIKUTI", "Belum mengikuti akun resmi"
+    PATUH = "PATUH", "Patuh"
+
+
+ASN_STATUSES = (StatusKepegawaian.PNS, StatusKepegawaian.PPPK, StatusKepegawaian.PPPK_PW)
+
+
+class PegawaiQuerySet(ScopedQuerySet):
+    path_fields = ("instansi__jalur",)
+
+    def with_kepatuhan(self):
+        """Annotate ``kepatuhan`` (DESIGN §3) in SQL; NULL for inactive staff."""
+        accounts = AkunMedsos.objects.filter(pegawai=OuterRef("pk"))
+        valid = accounts.filter(hasil_terakhir=HasilVerifikasi.VALID)
+        followed_by_valid = AkunMedsos.objects.filter(
+            pegawai=OuterRef(OuterRef("pk")),
+            hasil_terakhir=HasilVerifikasi.VALID,
+            platform=OuterRef("platform"),
+            mengikuti=OuterRef("pk"),
+        )
+        # Required: wajib accounts of the employee's instansi or any unit
+        # above it, i.e. whose owner's path is a prefix of the employee's.
+        missed = (
+            AkunMedsos.objects.filter(wajib_diikuti=True)
+            .alias(owner_at=StrIndex(OuterRef("instansi__jalur"), F("instansi__jalur")))
+            .filter(owner_at=1)
+            .filter(~Exists(followed_by_valid))
+        )
+        return self.annotate(
+            kepatuhan=Case(
+                When(aktif=False, then=Value(None)),
+                When(~Exists(accounts), then=Value(Kepatuhan.BELUM_PUNYA_AKUN)),
+                When(~Exists(valid), then=Value(Kepatuhan.BELUM_DIVERIFIKASI)),
+                When(Exists(missed), then=Value(Kepatuhan.BELUM_MENGIKUTI)),
+                default=Value(Kepatuhan.PATUH),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Pegawai(models.Model):
+    nip = models.CharField(
+        "NIP",
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={"unique": "NIP ini sudah terdaftar."},
+        help_text="18 digit, wajib untuk PNS dan PPPK. Spasi dan titik boleh ikut ditempel.",
+    )
+    nik = models.CharField(
+        "NIK",
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={"unique": "NIK ini sudah terdaftar."},
+        help_text="16 digit, wajib untuk Non-ASN.",
+    )
+    nama = models.CharField("nama", max_length=200)
+    jabatan = models.CharField("jabatan", max_length=200, blank=True)
+    instansi = models.ForeignKey(
+        Instansi, verbose_name="instansi", on_delete=models.PROTECT, related_name="pegawai"
+    )
+    status_kepegawaian = models.CharField(
+        "status kepegawaian", max_length=10, choices=StatusKepegawaian.choices
+    )
+    aktif = models.BooleanField(
+        "aktif", default=True, help_text="Kosongkan bila pensiun atau pindah; data tidak dihapus."
+    )
+    dibuat_pada = models.DateTimeField("dibuat pada", auto_now_add=True)
+    diubah_pada = models.DateTimeField("diubah pada", auto_now=True)
+
+    objects = PegawaiQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pegawai"
+        verbose_name_plural = "pegawai"
+        ordering = ["nama", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(status_kepegawaian=StatusKepegawaian.NON_ASN, nip__isnull=True, nik__isnull=False)
+                    | Q(status_kepegawaian__in=ASN_STATUSES, nip__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_identitas_sesuai_status",
+                violation_error_message="PNS dan PPPK wajib ber-NIP; Non-ASN wajib ber-NIK dan tanpa NIP.",
+            ),
+            models.CheckConstraint(
+                condition=Q(nip__isnull=True) | Q(Exact(Length("nip"), 18)),
+                name="%(app_label)s_%(class)s_nip_18_digit",
+                violation_error_message="NIP harus 18 digit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(nik__isnull=True) | Q(Exact(Length("nik"), 16)),
+                name="%(app_label)s_%(class)s_nik_16_digit",
+                violation_error_message="NIK harus 16 digit.",
+            ),
+        ]
+        indexes = [
+            # Lists of one unit's active staff: instansi = X AND aktif, and
+            # the evaluation lists that start from them.
+            models.Index(fields=["instansi", "aktif"], name="registry_peg_inst_aktif_idx"),
+            # The changelist's default order, ORDER BY nama.
+            models.Index(fields=["nama"], name="registry_peg_nama_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.nama} ({self.nip or self.nik})"
+
+    @property
+    def jenis_kelamin(self):
+        if self.nip:
+            return identity.gender_from_nip(self.nip)
+        return identity.gender_from_nik(self.nik) if self.nik else ""
+
+    def clean_fields(self, exclude=None):
+        # Normalise first, so that a pasted "NIP. 19850312 201001 1 003" is
+        # judged as its 18 digits rather than failing max_length. Which
+        # number is required, and by which rule, depends on the status.
+        self.nama = " ".join((self.nama or "").split())
+        self.jabatan = " ".join((self.jabatan or "").split())
+        errors = {}
+        for field in ("nip", "nik"):
+            try:
+                setattr(self, field, identity.normalise(getattr(self, field), field.upper()) or None)
+            except ValidationError as e:
+                errors[field] = e.messages
+        status = self.status_kepegawaian
+        if "nip" not in errors:
+            if status in ASN_STATUSES and not self.nip:
+                errors["nip"] = ["PNS dan PPPK wajib diisi NIP-nya."]
+            elif status == StatusKepegawaian.NON_ASN and self.nip:
+                errors["nip"] = [
+                    "Non-ASN tidak memiliki NIP; kosongkan NIP atau ubah status kepegawaian."
+                ]
+            elif self.nip and status in ASN_STATUSES:
+                validate = (
+                    identity.validate_nip_pns
+                    if status == StatusKepegawaian.PNS
+                    else identity.validate_nip_pppk
+                )
+                try:
+                    validate(self.nip)
+                except ValidationError as e:
+                    errors["nip"] = e.messages
+        if "nik" not in errors:
+            if status == StatusKepegawaian.NON_ASN and not self.nik:
+                errors["nik"] = ["Non-ASN wajib diisi NIK-nya."]
+            elif self.nik:
+                try:
+                    identity.validate_nik(self.nik)
+                except ValidationError as e:
+                    errors["nik"] = e.messages
+        exclude = set(exclude or ()) | set(errors)
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class HasilVerifikasi(models.TextChoices):
+    VALID = "VALID", "Valid"
+    TIDAK_DITEMUKAN = "TIDAK_DITEMUKAN", "Tidak ditemukan"
+    BUKAN_MILIK = "BUKAN_MILIK", "Bukan milik pegawai"
+    TIDAK_AKTIF = "TIDAK_AKTIF", "Tidak aktif"
+
+
+class Platform(models.TextChoices):
+    INSTAGRAM = handles.INSTAGRAM, "Instagram"
+    FACEBOOK = handles.FACEBOOK, "Facebook"
+    TIKTOK = handles.TIKTOK, "TikTok"
+    X = handles.X, "X (Twitter)"
+    YOUTUBE = handles.YOUTUBE, "YouTube"
+    THREADS = handles.THREADS, "Threads"
+
+
+class AkunMedsosQuerySet(ScopedQuerySet):
+    path_fields = ("pegawai__instansi__jalur", "instansi__jalur")
+
+    def resmi(self):
+        return self.filter(instansi__isnull=False)
+
+
+class AkunMedsos(models.Model):
+    platform = models.CharField("platform", max_length=10, choices=Platform.choices)
+    username = models.CharField(
+        "nama akun",
+        max_length=100,
+        help_text="Boleh menempel alamat profil atau @nama; disimpan sebagai nama akun saja.",
+    )
+    pegawai = models.ForeignKey(
+        Pegawai,
+        verbose_name="pegawai",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="akun",
+    )
+    instansi = models.ForeignKey(
+        Instansi,
+        verbose_name="instansi (akun resmi)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="akun_resmi",
+    )
+    wajib_diikuti = models.BooleanField(
+        "wajib diikuti",
+        default=False,
+        help_text="Hanya untuk akun resmi: pegawai instansi ini dan semua unit di bawahnya wajib mengikutinya.",
+    )
+    hasil_terakhir = models.CharField(
+        "hasil verifikasi terakhir",
+        max_length=20,
+        choices=HasilVerifikasi.choices,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    diverifikasi_pada = models.DateTimeField("diverifikasi pada", null=True, editable=False)
+    mengikuti = models.ManyToManyField(
+        "self",
+        verbose_name="mengikuti akun resmi",
+        symmetrical=False,
+        blank=True,
+        related_name="pengikut",
+        limit_choices_to={"instansi__isnull": False},
+    )
+    dibuat_pada = models.DateTimeField("dibuat pada", auto_now_add=True)
+
+    objects = AkunMedsosQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "akun media sosial"
+        verbose_name_plural = "akun media sosial"
+        ordering = ["platform", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "username"],
+                name="%(app_label)s_%(class)s_platform_username_unik",
+                violation_error_message="Akun ini sudah terdaftar atas nama pemilik lain.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(pegawai__isnull=False, instansi__isnull=True)
+                    | Q(pegawai__isnull=True, instansi__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_satu_pemilik",
+                violation_error_message="Akun harus dimiliki tepat satu: seorang pegawai atau sebuah instansi.",
+            ),
+            models.CheckConstraint(
+                condition=Q(wajib_diikuti=False) | Q(instansi__isnull=False),
+                name="%(app_label)s_%(class)s_wajib_hanya_akun_resmi",
+                violation_error_message="Hanya akun resmi instansi yang dapat ditandai wajib diikuti.",
+            ),
+            models.CheckConstraint(
+                condition=Q(username=Lower("username")) & ~Q(username=""),
+                name="%(app_label)s_%(class)s_username_ternormalisasi",
+                violation_error_message="Nama akun harus diisi dalam huruf kecil tanpa alamat atau @.",
+            ),
+        ]
+        indexes = [
+            # Compliance: EXISTS (account of pegawai P with hasil = VALID on
+            # platform X), and the pegawai inline.
+            models.Index(
+                fields=["pegawai", "hasil_terakhir", "platform"], name="registry_akun_peg_hasil_idx"
+            ),
+            # Required accounts: wajib_diikuti AND owner's path is a prefix.
+            models.Index(
+                fields=["wajib_diikuti", "instansi"], name="registry_akun_wajib_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_platform_display()} @{self.username}"
+
+    @property
+    def url(self):
+        return handles.profile_url(self.platform, self.username)
+
+    @property
+    def pemilik(self):
+        return self.pegawai or self.instansi
+
+    def clean_fields(self, exclude=None):
+        # A pasted profile URL can be longer than the stored handle and can
+        # name the platform itself: parse before the field checks. The
+        # owner rules are left to the check constraints, which full_clean
+        # validates, and which an inline skips while its parent is unsaved.
+        errors = {}
+        if self.username and "username" not in (exclude or ()):
+            try:
+                handle = handles.parse(self.username, self.platform or None)
+            except ValidationError as e:
+                errors["username"] = e.messages
+            else:
+                self.platform, self.username = handle.platform, handle.username
+        exclude = set(exclude or ()) | set(errors)
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_status(self):
+        """Set the current state from the latest verification.
+
+        Follows come only from a manual check; a follower-list import sets
+        them directly on each account (see ``Verifikasi.sumber``).
+        """
+        latest = self.verifikasi.order_by("-waktu", "-pk").first()
+        self.hasil_terakhir = latest.hasil if latest else None
+        self.diverifikasi_pada = latest.waktu if latest else None
+        self.save(update_fields=["hasil_terakhir", "diverifikasi_pada"])
+        if latest and latest.sumber == SumberVerifikasi.MANUAL:
+            self.mengikuti.set(latest.mengikuti.all())
+
+
+class SumberVerifikasi(models.TextChoices):
+    MANUAL = "MANUAL", "Pemeriksaan manual"
+    DAFTAR_PENGIKUT = "DAFTAR_PENGIKUT", "Daftar pengikut"
+
+
+class VerifikasiQuerySet(ScopedQuerySet):
+    path_fields = ("akun__pegawai__instansi__jalur", "akun__instansi__jalur")
+
+
+class Verifikasi(models.Model):
+    akun = models.ForeignKey(
+        AkunMedsos, verbose_name="akun", on_delete=models.PROTECT, related_name="verifikasi"
+    )
+    waktu = models.DateTimeField("waktu", default=timezone.now)
+    pemeriksa = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="pemeriksa",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hasil = models.CharField("hasil", max_length=20, choices=HasilVerifikasi.choices)
+    mengikuti = models.ManyToManyField(
+        AkunMedsos,
+        verbose_name="terlihat mengikuti",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"instansi__isnull": False},
+        help_text="Akun resmi yang terlihat diikuti akun ini saat diperiksa.",
+    )
+    sumber = models.CharField(
+        "sumber", max_length=20, choices=SumberVerifikasi.choices, default=SumberVerifikasi.MANUAL
+    )
+    catatan = models.TextField("catatan", blank=True)
+    bukti = models.FileField(
+        "bukti (tangkapan layar)",
+        upload_to="bukti/%Y/%m/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+    )
+    jumlah_pengikut = models.PositiveIntegerField(
+        "jumlah pengikut", null=True, blank=True, help_text="Untuk akun resmi: jumlah pengikut yang terlihat."
+    )
+
+    objects = VerifikasiQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "verifikasi"
+        verbose_name_plural = "verifikasi"
+        ordering = ["-waktu", "-pk"]
+        indexes = [
+            # An account's latest verification and its history inline:
+            # WHERE akun = X ORDER BY waktu DESC.
+            models.Index(fields=["akun", "-waktu"], name="registry_verif_akun_waktu_idx"),
+            # The changelist's default order, newest first.
+            models.Index(fields=["-waktu"], name="registry_verif_waktu_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.akun} — {self.get_hasil_display()} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"

@@ -1,0 +1,108 @@
+"""Personas and a small hand-built tree shared by the tests.
+
+    Pemerintah Kabupaten Uji (PEMDA)
+    ├── Dinas Kesehatan (DINKES)        operated by Oki
+    │   └── UPTD Puskesmas Kota (PKM)
+    └── Dinas Pendidikan (DISDIK)       operated by Dedi
+        └── SMP Negeri 1 (SMPN1)
+
+Ani is the Admin BKD (superuser), Vina the Verifikator BKD.
+"""
+
+import itertools
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from registry.models import AkunMedsos, Instansi, Pegawai, Verifikasi
+
+_sequence = itertools.count(1)
+
+
+def nip_pns(born="19850312", tmt="201001", gender="1", seq=None):
+    return f"{born}{tmt}{gender}{(seq or next(_sequence) % 999 + 1):03d}"
+
+
+def nik(day="12", month="03", year="85", seq=None):
+    return f"167101{day}{month}{year}{(seq or next(_sequence)):04d}"
+
+
+@pytest.fixture
+def tree(db):
+    pemda = Instansi.objects.create(kode="PEMDA", nama="Pemerintah Kabupaten Uji", singkatan="Pemkab")
+    dinkes = Instansi.objects.create(kode="DINKES", nama="Dinas Kesehatan", induk=pemda)
+    pkm = Instansi.objects.create(kode="PKM", nama="UPTD Puskesmas Kota", induk=dinkes)
+    disdik = Instansi.objects.create(kode="DISDIK", nama="Dinas Pendidikan", induk=pemda)
+    smpn1 = Instansi.objects.create(kode="SMPN1", nama="SMP Negeri 1", induk=disdik)
+    return SimpleNamespace(pemda=pemda, dinkes=dinkes, pkm=pkm, disdik=disdik, smpn1=smpn1)
+
+
+def _staff(username, group=None, **extra):
+    user = User.objects.create_user(username, password="rahasia-uji-123", is_staff=True, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def ani(db):
+    """Admin BKD."""
+    return _staff("ani.admin", is_superuser=True)
+
+
+@pytest.fixture
+def vina(db):
+    """Verifikator BKD."""
+    return _staff("vina.verifikator", "Verifikator BKD")
+
+
+@pytest.fixture
+def oki(tree):
+    """Operator OPD of Dinas Kesehatan."""
+    user = _staff("oki.dinkes", "Operator OPD")
+    tree.dinkes.operator.add(user)
+    return user
+
+
+@pytest.fixture
+def dedi(tree):
+    """Operator OPD of Dinas Pendidikan."""
+    user = _staff("dedi.disdik", "Operator OPD")
+    tree.disdik.operator.add(user)
+    return user
+
+
+def make_pegawai(instansi, nama, status="PNS", **fields):
+    if status == "NON_ASN":
+        fields.setdefault("nik", nik())
+    else:
+        fields.setdefault("nip", nip_pns())
+    return Pegawai.objects.create(instansi=instansi, nama=nama, status_kepegawaian=status, **fields)
+
+
+def make_akun(owner, platform="instagram", username=None, **fields):
+    key = "instansi" if isinstance(owner, Instansi) else "pegawai"
+    username = username or f"akun{next(_sequence)}"
+    return AkunMedsos.objects.create(platform=platform, username=username, **{key: owner}, **fields)
+
+
+def verify(akun, hasil="VALID", follows=(), pemeriksa=None):
+    v = Verifikasi.objects.create(akun=akun, hasil=hasil, pemeriksa=pemeriksa)
+    v.mengikuti.set(follows)
+    akun.refresh_status()
+    return v
+
+
+@pytest.fixture
+def staff(tree):
+    """One employee in each unit below the root, with an account each."""
+    people = SimpleNamespace(
+        siti=make_pegawai(tree.dinkes, "Siti Rahayu"),
+        rudi=make_pegawai(tree.pkm, "Rudi Hartono", status="PPPK", nip="199001152021011002"),
+        maya=make_pegawai(tree.disdik, "Maya Sari", status="NON_ASN"),
+        joko=make_pegawai(tree.smpn1, "Joko Susilo"),
+    )
+    for person in vars(people).values():
+        make_akun(person, username=person.nama.lower().replace(" ", "."))
+    return people

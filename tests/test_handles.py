@@ -1,0 +1,291 @@
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from registry import handles
+from registry.handles import FACEBOOK, INSTAGRAM, THREADS, TIKTOK, X, YOUTUBE
+
+# (what the clerk pasted, platform chosen or None, expected platform, username)
+VALID = [
+    # Instagram
+    ("@budi.s", INSTAGRAM, INSTAGRAM, "budi.s"),
+    ("budi.s", INSTAGRAM, INSTAGRAM, "budi.s"),
+    ("https://www.instagram.com/budi.s/?hl=id", None, INSTAGRAM, "budi.s"),
+    ("instagram.com/budi.s", None, INSTAGRAM, "budi.s"),
+    ("http://instagram.com/Budi.S", None, INSTAGRAM, "budi.s"),
+    ("https://m.instagram.com/budi_s/", INSTAGRAM, INSTAGRAM, "budi_s"),
+    ("www.instagram.com/budi.s#top", None, INSTAGRAM, "budi.s"),
+    ("https://www.instagram.com/budi.s?igsh=MWQ1ZGUxMzBkMA==", None, INSTAGRAM, "budi.s"),
+    ("  @BUDI.S  ", INSTAGRAM, INSTAGRAM, "budi.s"),
+    ("budi.s/", INSTAGRAM, INSTAGRAM, "budi.s"),
+    ("a", INSTAGRAM, INSTAGRAM, "a"),
+    ("_", INSTAGRAM, INSTAGRAM, "_"),
+    ("humas.acehbesar", INSTAGRAM, INSTAGRAM, "humas.acehbesar"),
+    ("a" * 30, INSTAGRAM, INSTAGRAM, "a" * 30),
+    ("b.u.d.i", INSTAGRAM, INSTAGRAM, "b.u.d.i"),
+    ("instagr.am/budi", None, INSTAGRAM, "budi"),
+    # TikTok
+    ("https://www.tiktok.com/@budi_s?lang=id", None, TIKTOK, "budi_s"),
+    ("tiktok.com/@budi_s", None, TIKTOK, "budi_s"),
+    ("https://m.tiktok.com/@Budi.S/", TIKTOK, TIKTOK, "budi.s"),
+    ("@budi_s", TIKTOK, TIKTOK, "budi_s"),
+    ("budi_s", TIKTOK, TIKTOK, "budi_s"),
+    ("bs", TIKTOK, TIKTOK, "bs"),
+    ("b" * 24, TIKTOK, TIKTOK, "b" * 24),
+    ("b..s", TIKTOK, TIKTOK, "b..s"),
+    ("www.tiktok.com/@pemkab.okutimur", None, TIKTOK, "pemkab.okutimur"),
+    ("https://www.tiktok.com/@budi_s#x", None, TIKTOK, "budi_s"),
+    ("_budi", TIKTOK, TIKTOK, "_budi"),
+    ("budi.2", TIKTOK, TIKTOK, "budi.2"),
+    ("123", TIKTOK, TIKTOK, "123"),
+    ("https://tiktok.com/@budi_s?is_from_webapp=1&sender_device=pc", None, TIKTOK, "budi_s"),
+    ("@BUDI_S", TIKTOK, TIKTOK, "budi_s"),
+    # X
+    ("x.com/budi", None, X, "budi"),
+    ("twitter.com/budi", None, X, "budi"),
+    ("https://twitter.com/Budi_S?ref_src=twsrc", None, X, "budi_s"),
+    ("https://mobile.twitter.com/budi/", X, X, "budi"),
+    ("https://www.x.com/budi", None, X, "budi"),
+    ("@budi", X, X, "budi"),
+    ("b", X, X, "b"),
+    ("b" * 15, X, X, "b" * 15),
+    ("budi_123", X, X, "budi_123"),
+    ("_", X, X, "_"),
+    ("x.com/humas_sumsel", X, X, "humas_sumsel"),
+    ("https://x.com/budi#a", None, X, "budi"),
+    ("BUDI", X, X, "budi"),
+    ("12345", X, X, "12345"),
+    ("twitter.com/budi/", None, X, "budi"),
+    # Facebook
+    ("https://m.facebook.com/budi.santoso", None, FACEBOOK, "budi.santoso"),
+    ("facebook.com/budi.santoso", None, FACEBOOK, "budi.santoso"),
+    ("https://www.facebook.com/profile.php?id=100012345678", None, FACEBOOK, "100012345678"),
+    ("https://web.facebook.com/Budi.Santoso/?locale=id_ID", None, FACEBOOK, "budi.santoso"),
+    ("fb.com/budisantoso", None, FACEBOOK, "budisantoso"),
+    ("budi.santoso", FACEBOOK, FACEBOOK, "budi.santoso"),
+    ("@budi.santoso", FACEBOOK, FACEBOOK, "budi.santoso"),
+    ("budis", FACEBOOK, FACEBOOK, "budis"),
+    ("pemkab.sukamaju", FACEBOOK, FACEBOOK, "pemkab.sukamaju"),
+    ("100012345678", FACEBOOK, FACEBOOK, "100012345678"),
+    ("1", FACEBOOK, FACEBOOK, "1"),
+    ("https://facebook.com/profile.php?id=42&sk=about", None, FACEBOOK, "42"),
+    ("facebook.com/humas.acehbesar/", None, FACEBOOK, "humas.acehbesar"),
+    ("b.u.d.i.s", FACEBOOK, FACEBOOK, "b.u.d.i.s"),
+    ("https://mobile.facebook.com/budi.santoso", None, FACEBOOK, "budi.santoso"),
+    # YouTube
+    ("youtube.com/@budi", None, YOUTUBE, "budi"),
+    ("https://www.youtube.com/@Budi-S", None, YOUTUBE, "budi-s"),
+    ("https://m.youtube.com/@budi.s/videos", None, YOUTUBE, "budi.s"),
+    ("@budi", YOUTUBE, YOUTUBE, "budi"),
+    ("bud", YOUTUBE, YOUTUBE, "bud"),
+    ("b" * 30, YOUTUBE, YOUTUBE, "b" * 30),
+    ("budi_s-1.a", YOUTUBE, YOUTUBE, "budi_s-1.a"),
+    ("https://youtube.com/@diskominfo-sukamaju?si=abc", None, YOUTUBE, "diskominfo-sukamaju"),
+    ("www.youtube.com/@budi", YOUTUBE, YOUTUBE, "budi"),
+    ("---", YOUTUBE, YOUTUBE, "---"),
+    ("BUDI", YOUTUBE, YOUTUBE, "budi"),
+    ("youtube.com/@budi/", None, YOUTUBE, "budi"),
+    ("123", YOUTUBE, YOUTUBE, "123"),
+    ("youtube.com/@budi#x", None, YOUTUBE, "budi"),
+    ("@b.u", YOUTUBE, YOUTUBE, "b.u"),
+    # Threads
+    ("threads.net/@budi.s", None, THREADS, "budi.s"),
+    ("https://www.threads.com/@budi.s", None, THREADS, "budi.s"),
+    ("https://www.threads.net/@Budi_S?xmt=1", None, THREADS, "budi_s"),
+    ("@budi.s", THREADS, THREADS, "budi.s"),
+    ("budi.s", THREADS, THREADS, "budi.s"),
+    ("a", THREADS, THREADS, "a"),
+    ("a" * 30, THREADS, THREADS, "a" * 30),
+    ("threads.com/@budi/", THREADS, THREADS, "budi"),
+    ("b_u.d", THREADS, THREADS, "b_u.d"),
+    ("threads.net/@humas.sumsel", None, THREADS, "humas.sumsel"),
+    ("BUDI", THREADS, THREADS, "budi"),
+    ("_b_", THREADS, THREADS, "_b_"),
+    ("threads.net/@b", None, THREADS, "b"),
+    ("b.1", THREADS, THREADS, "b.1"),
+    ("threads.com/@budi#a", None, THREADS, "budi"),
+]
+
+# platform: [(what the clerk pasted, platform chosen or None, error code)]
+INVALID = {
+    INSTAGRAM: [
+        ("https://www.instagram.com/p/C1a2b3c4d5/", None, "not_profile"),
+        ("https://www.instagram.com/reel/C1a2b3c4d5/", None, "not_profile"),
+        ("instagram.com/reels/abc/", None, "not_profile"),
+        ("instagram.com/stories/budi/123/", None, "not_profile"),
+        ("instagram.com/explore/tags/humas/", None, "not_profile"),
+        ("instagram.com/", None, "not_profile"),
+        ("budi..s", INSTAGRAM, "invalid"),
+        ("budi.", INSTAGRAM, "invalid"),
+        ("a" * 31, INSTAGRAM, "invalid"),
+        ("budi-s", INSTAGRAM, "invalid"),
+        ("budi s", INSTAGRAM, "invalid"),
+        ("explore", INSTAGRAM, "reserved"),
+        ("büdi", INSTAGRAM, "invalid"),
+        ("budi.s", None, "no_platform"),
+        ("https://www.tiktok.com/@budi_s", INSTAGRAM, "platform_mismatch"),
+    ],
+    TIKTOK: [
+        ("https://vt.tiktok.com/ZSabc123/", None, "short_link"),
+        ("vm.tiktok.com/ZSabc123", None, "short_link"),
+        ("https://www.tiktok.com/@budi_s/video/7300000000000000000", None, "not_profile"),
+        ("https://www.tiktok.com/budi_s", None, "not_profile"),
+        ("tiktok.com/tag/humas", None, "not_profile"),
+        ("b", TIKTOK, "invalid"),
+        ("b" * 25, TIKTOK, "invalid"),
+        ("budi.", TIKTOK, "invalid"),
+        ("budi-s", TIKTOK, "invalid"),
+        ("bu di", TIKTOK, "invalid"),
+        ("tiktok.com/", None, "not_profile"),
+        ("https://www.tiktok.com/@", None, "invalid"),
+        ("budi$", TIKTOK, "invalid"),
+        ("x.com/budi", TIKTOK, "platform_mismatch"),
+        ("@", TIKTOK, "invalid"),
+    ],
+    X: [
+        ("https://x.com/budi/status/1790000000000000000", None, "not_profile"),
+        ("twitter.com/i/flow/login", None, "not_profile"),
+        ("x.com/home", None, "not_profile"),
+        ("x.com/search?q=humas", None, "not_profile"),
+        ("https://t.co/abc123", None, "short_link"),
+        ("b" * 16, X, "invalid"),
+        ("budi.s", X, "invalid"),
+        ("budi-s", X, "invalid"),
+        ("", X, "empty"),
+        ("x.com/hashtag/humas", None, "not_profile"),
+        ("twitter.com/", None, "not_profile"),
+        ("bu!di", X, "invalid"),
+        ("@", X, "invalid"),
+        ("instagram.com/budi", X, "platform_mismatch"),
+        ("x.com/intent/follow?screen_name=budi", None, "not_profile"),
+    ],
+    FACEBOOK: [
+        ("https://www.facebook.com/groups/123456/", None, "not_profile"),
+        ("https://www.facebook.com/share/abc123/", None, "not_profile"),
+        ("https://fb.watch/abc/", None, "short_link"),
+        ("https://fb.me/budi", None, "short_link"),
+        ("facebook.com/profile.php", None, "not_profile"),
+        ("facebook.com/profile.php?id=abc", None, "not_profile"),
+        ("facebook.com/watch/?v=123", None, "not_profile"),
+        ("facebook.com/story.php?story_fbid=1&id=2", None, "not_profile"),
+        ("budi", FACEBOOK, "invalid"),
+        ("budi_santoso", FACEBOOK, "invalid"),
+        ("budi-santoso", FACEBOOK, "invalid"),
+        ("facebook.com/events/123/", None, "not_profile"),
+        ("facebook.com/permalink.php?story_fbid=1", None, "not_profile"),
+        ("facebook.com/", None, "not_profile"),
+        ("budi santoso", FACEBOOK, "invalid"),
+    ],
+    YOUTUBE: [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", None, "not_profile"),
+        ("https://youtu.be/dQw4w9WgXcQ", None, "short_link"),
+        ("https://www.youtube.com/shorts/abc", None, "not_profile"),
+        ("https://www.youtube.com/channel/UC1234567890", None, "not_profile"),
+        ("youtube.com/c/budi", None, "not_profile"),
+        ("youtube.com/user/budi", None, "not_profile"),
+        ("youtube.com/budi", None, "not_profile"),
+        ("bu", YOUTUBE, "invalid"),
+        ("b" * 31, YOUTUBE, "invalid"),
+        ("bu di", YOUTUBE, "invalid"),
+        ("bu!di", YOUTUBE, "invalid"),
+        ("youtube.com/", None, "not_profile"),
+        ("youtube.com/playlist?list=PL1", None, "not_profile"),
+        ("threads.net/@budi", YOUTUBE, "platform_mismatch"),
+        ("@", YOUTUBE, "invalid"),
+    ],
+    THREADS: [
+        ("threads.net/budi", None, "not_profile"),
+        ("threads.net/t/C1a2b3", None, "not_profile"),
+        ("threads.com/search?q=x", None, "not_profile"),
+        ("threads.net/", None, "not_profile"),
+        ("budi..s", THREADS, "invalid"),
+        ("budi.", THREADS, "invalid"),
+        ("a" * 31, THREADS, "invalid"),
+        ("budi-s", THREADS, "invalid"),
+        ("bu!di", THREADS, "invalid"),
+        ("instagram.com/budi", THREADS, "platform_mismatch"),
+        ("@", THREADS, "invalid"),
+        ("threads.net/@budi..s", None, "invalid"),
+        ("threads.net/@budi.", None, "invalid"),
+        ("budi", None, "no_platform"),
+        ("myspace.com/budi", None, "unknown_site"),
+    ],
+}
+
+
+@pytest.mark.parametrize("text,chosen,platform,username", VALID)
+def test_pasted_text_becomes_a_bare_handle(text, chosen, platform, username):
+    assert handles.parse(text, chosen) == handles.Handle(platform, username)
+
+
+@pytest.mark.parametrize(
+    "text,chosen,code", [case for cases in INVALID.values() for case in cases]
+)
+def test_what_is_not_a_profile_is_refused_with_a_reason(text, chosen, code):
+    with pytest.raises(ValidationError) as e:
+        handles.parse(text, chosen)
+    assert e.value.code == code
+    assert e.value.messages[0]
+
+
+def test_each_rule_has_fifteen_cases_each_way():
+    for platform in handles.RULES:
+        assert len([c for c in VALID if c[2] == platform]) >= 15, platform
+        assert len(INVALID[platform]) >= 15, platform
+
+
+def test_messages_explain_in_indonesian():
+    with pytest.raises(ValidationError) as e:
+        handles.parse("https://www.instagram.com/p/C1a2b3c4d5/")
+    assert "bukan profil" in e.value.messages[0]
+    with pytest.raises(ValidationError) as e:
+        handles.parse("https://vt.tiktok.com/ZSabc123/")
+    assert "tautan pendek" in e.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "cell", ["", None, "-", " - ", "0", "tidak ada", "Tidak Ada", "TIDAK PUNYA", "belum ada", "Belum  punya"]
+)
+def test_no_account_markers(cell):
+    assert handles.is_no_account(cell)
+
+
+@pytest.mark.parametrize("cell", ["budi", "@budi", "tidak", "ada", "00"])
+def test_real_values_are_not_no_account(cell):
+    assert not handles.is_no_account(cell)
+
+
+def _valid_handles():
+    instagram = st.from_regex(r"[a-z0-9_](?:[a-z0-9_]|\.(?=[a-z0-9_])){0,29}", fullmatch=True).filter(
+        lambda h: len(h) <= 30
+    )
+    return st.one_of(
+        st.tuples(st.just(INSTAGRAM), instagram),
+        st.tuples(st.just(THREADS), instagram),
+        st.tuples(st.just(TIKTOK), st.from_regex(r"[a-z0-9._]{1,23}[a-z0-9_]", fullmatch=True)),
+        st.tuples(st.just(X), st.from_regex(r"[a-z0-9_]{1,15}", fullmatch=True)),
+        st.tuples(
+            st.just(FACEBOOK),
+            st.one_of(st.from_regex(r"[a-z0-9.]{5,40}", fullmatch=True), st.from_regex(r"[0-9]{1,20}", fullmatch=True)),
+        ),
+        st.tuples(st.just(YOUTUBE), st.from_regex(r"[a-z0-9._-]{3,30}", fullmatch=True)),
+    )
+
+
+@given(_valid_handles())
+def test_every_valid_handle_survives_its_profile_url(pair):
+    platform, username = pair
+    assume(not handles.is_reserved(platform, username))
+    handle = handles.parse(username, platform)
+    assert handle == handles.Handle(platform, username)
+    assert handles.parse(handle.url) == handle
+    assert handles.parse(handle.url, platform) == handle
+
+
+@given(st.sampled_from(VALID), st.sampled_from(["", " ", "\u00a0"]))
+def test_normalising_is_idempotent(case, padding):
+    text, chosen, _, _ = case
+    once = handles.parse(padding + text + padding, chosen)
+    assert handles.parse(once.username, once.platform) == once
+    assert handles.parse("@" + once.username, once.platform) == once
