@@ -222,6 +222,20 @@ class AkunMedsosForm(forms.ModelForm):
         model = AkunMedsos
         fields = "__all__"
 
+    def clean(self):
+        # Resolve the platform here: Django leaves an optional field that is
+        # empty out of model validation, which would skip the
+        # (platform, username) uniqueness check.
+        cleaned = super().clean()
+        if cleaned.get("username"):
+            try:
+                handle = handles.parse(cleaned["username"], cleaned.get("platform") or None)
+            except ValidationError as e:
+                self.add_error("username", e)
+            else:
+                cleaned["platform"], cleaned["username"] = handle.platform, handle.username
+        return cleaned
+
 
 class AkunPegawaiInline(ScopedFormfields, admin.TabularInline):
     model = AkunMedsos

@@ -150,9 +150,14 @@ def validate_nik(value):
 
 
 def gender_from_nip(nip):
-    """"L" or "P" from the 15th digit of a valid NIP."""
+    """"L" or "P" from the 15th digit of a NIP; "" while it is malformed."""
+    if len(nip) != 18 or nip[14] not in "12":
+        return ""
     return "L" if nip[14] == "1" else "P"
 
 
 def gender_from_nik(nik):
+    """"L" or "P" from the birth day of a NIK; "" while it is malformed."""
+    if len(nik) != 16 or not nik[6:8].isdigit():
+        return ""
     return "P" if int(nik[6:8]) > 40 else "L"

@@ -271,9 +271,7 @@ class Pegawai(models.Model):
 
     @property
     def jenis_kelamin(self):
-        if self.nip:
-            return identity.gender_from_nip(self.nip)
-        return identity.gender_from_nik(self.nik) if self.nik else ""
+        return identity.gender_from_nip(self.nip or "") or identity.gender_from_nik(self.nik or "")
 
     def clean_fields(self, exclude=None):
         # Normalise first, so that a pasted "NIP. 19850312 201001 1 003" is

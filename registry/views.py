@@ -19,7 +19,5 @@ def bukti_verifikasi(request, pk):
         handle = verifikasi.bukti.open("rb")
     except FileNotFoundError:
         raise Http404("Berkas bukti tidak ditemukan di server.") from None
-    response = FileResponse(handle)
-    # Personal data: no shared cache may keep a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # admin_view's never_cache keeps this personal data out of shared caches.
+    return FileResponse(handle)

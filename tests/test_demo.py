@@ -1,0 +1,57 @@
+"""The demo data and the set-up command behind `make run`."""
+
+import re
+from collections import Counter
+from io import StringIO
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, StatusKepegawaian
+
+
+def setup_demo():
+    out = StringIO()
+    call_command("siapkan_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_is_a_three_level_regency_where_every_state_occurs(db):
+    setup_demo()
+    units = list(Instansi.objects.all())
+    assert len(units) >= 20
+    assert max(u.kedalaman for u in units) >= 2
+    assert Pegawai.objects.count() >= 300
+    assert set(Pegawai.objects.values_list("status_kepegawaian", flat=True)) == set(StatusKepegawaian.values)
+    states = Counter(Pegawai.objects.with_kepatuhan().values_list("kepatuhan", flat=True))
+    assert all(states[s] > 0 for s in Kepatuhan.values), states
+    required = AkunMedsos.objects.filter(wajib_diikuti=True)
+    assert {a.instansi.kedalaman for a in required} == {0, 1}
+    assert len({a.platform for a in AkunMedsos.objects.filter(pegawai__isnull=False)}) >= 3
+
+
+def test_every_demo_record_passes_validation(db):
+    setup_demo()
+    for obj in [*Instansi.objects.all(), *Pegawai.objects.all(), *AkunMedsos.objects.all()]:
+        obj.full_clean()
+
+
+def test_demo_users_log_in_with_the_printed_password(client, db):
+    output = setup_demo()
+    password = re.search(r"Kata sandi semuanya: (\S+)", output).group(1)
+    assert client.login(username="admin", password=password)
+    assert client.get("/").status_code == 200
+    assert client.login(username="operator.dinkes", password=password)
+    page = client.get("/registry/pegawai/")
+    assert page.status_code == 200
+    kodes = {p.instansi.kode for p in page.context["cl"].result_list}
+    assert kodes <= {"DINKES", "PKM-SKM", "PKM-CBR", "RSUD"}
+
+
+def test_running_it_again_changes_nothing(db):
+    setup_demo()
+    Pegawai.objects.filter(pk=1).update(nama="Diubah Petugas")
+    output = setup_demo()
+    assert "tidak dimuat ulang" in output and "tidak dibuat" in output
+    assert Pegawai.objects.get(pk=1).nama == "Diubah Petugas"
+    assert User.objects.count() == 4
