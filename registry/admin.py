@@ -22,6 +22,11 @@ admin.site.site_header = "Registri Akun Media Sosial ASN"
 admin.site.site_title = "Registri Akun Medsos ASN"
 admin.site.index_title = "Beranda"
 admin.site.empty_value_display = "—"
+# The admin is the whole site; there is no public site to link to.
+admin.site.site_url = None
+# Change lists need the width on a 1366-pixel office screen more than a
+# second copy of the index.
+admin.site.enable_nav_sidebar = False
 
 
 def scoped(model, request):
@@ -58,6 +63,11 @@ class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
         raise Http404("Data tidak ditemukan.")
 
 
+def short_name(instansi):
+    """What fits a list column: "Disdik" rather than "Dinas Pendidikan (Disdik)"."""
+    return instansi.singkatan or instansi.nama
+
+
 def _search_username(term):
     """A pasted profile URL searches by its handle; anything else as typed."""
     try:
@@ -89,7 +99,7 @@ class InstansiAdmin(ScopedAdmin):
         "nama_bertingkat",
         "kode",
         "singkatan",
-        "induk",
+        "induk_singkat",
         "aktif",
         "pegawai_aktif",
         "pegawai_aktif_subunit",
@@ -125,11 +135,14 @@ class InstansiAdmin(ScopedAdmin):
     @admin.display(description="nama", ordering="jalur")
     def nama_bertingkat(self, obj):
         return format_html(
-            '<span style="padding-left:{}em">{}{}</span>',
-            obj.kedalaman * 1.5,
-            "└ " if obj.kedalaman else "",
+            '<span style="display:inline-block;margin-left:{}em">{}</span>',
+            obj.kedalaman * 1.25,
             obj.nama,
         )
+
+    @admin.display(description="induk", ordering="induk__nama")
+    def induk_singkat(self, obj):
+        return short_name(obj.induk) if obj.induk_id else None
 
     @admin.display(description="pegawai aktif", ordering="_pegawai_aktif")
     def pegawai_aktif(self, obj):
@@ -265,7 +278,7 @@ class PegawaiAdmin(ScopedAdmin):
         "nama",
         "nip",
         "jabatan",
-        "instansi",
+        "unit",
         "status_kepegawaian",
         "jumlah_akun",
         "kepatuhan_tampil",
@@ -313,6 +326,10 @@ class PegawaiAdmin(ScopedAdmin):
             pegawai=OuterRef("pk"), username__contains=_search_username(term)
         )
         return queryset.filter(Q(nama__icontains=term) | Exists(username)), False
+
+    @admin.display(description="instansi", ordering="instansi__nama")
+    def unit(self, obj):
+        return short_name(obj.instansi)
 
     @admin.display(description="jenis kelamin")
     def jenis_kelamin_tampil(self, obj):
@@ -408,6 +425,7 @@ class AkunMedsosAdmin(ScopedAdmin):
         "diverifikasi_pada",
     ]
     list_filter = ["platform", HasilFilter, PemilikFilter, "wajib_diikuti"]
+    ordering = ["username", "platform"]
     list_select_related = ["pegawai", "instansi"]
     search_fields = ["username", "pegawai__nama", "pegawai__nip", "instansi__nama"]
     search_help_text = "Cari nama akun, nama atau NIP pemilik, atau nama instansi."

@@ -339,9 +339,6 @@ class Platform(models.TextChoices):
 class AkunMedsosQuerySet(ScopedQuerySet):
     path_fields = ("pegawai__instansi__jalur", "instansi__jalur")
 
-    def resmi(self):
-        return self.filter(instansi__isnull=False)
-
 
 class AkunMedsos(models.Model):
     platform = models.CharField("platform", max_length=10, choices=Platform.choices)

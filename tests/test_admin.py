@@ -364,3 +364,14 @@ def test_list_pages_run_a_fixed_number_of_queries(client, staff, tree, page, per
     many = _queries(client, path)
     assert few == many
     assert many <= 12
+
+
+def test_error_pages_speak_indonesian(client, staff, oki, settings):
+    settings.DEBUG = False
+    client.force_login(oki)
+    page = client.get(url("pegawai_change", staff.maya.pk))
+    assert page.status_code == 404
+    assert "di luar instansi yang Anda kelola" in page.content.decode()
+    page = client.get(url("verifikasi_add"))
+    assert page.status_code == 403
+    assert "hubungi Admin BKD" in page.content.decode()
