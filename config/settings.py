@@ -64,6 +64,7 @@ SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 60 * 60)
 
 INSTALLED_APPS = [
     "registry",
+    "import_export",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -142,6 +143,14 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_MAX_FORM_FIELDS", 20000)
 
 LOGIN_URL = "admin:login"
+
+# Imports and exports (django-import-export and registry/resources.py).
+REGISTRI_IMPORT_MAX_MB = env_int("REGISTRI_IMPORT_MAX_MB", 20)
+# A preview not confirmed within this many minutes is discarded with its rows.
+REGISTRI_IMPORT_TTL_MINUTES = env_int("REGISTRI_IMPORT_TTL_MINUTES", 120)
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 LOGGING = {
     "version": 1,

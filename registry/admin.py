@@ -1,19 +1,26 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
-from registry import handles, identity, views
+from registry import handles, identity, resources, sheets, views
 from registry.models import (
     AkunMedsos,
     HasilVerifikasi,
+    Impor,
     Instansi,
     Kepatuhan,
     Pegawai,
     Platform,
+    StatusImpor,
     Verifikasi,
     subquery_count,
 )
@@ -68,6 +75,207 @@ def short_name(instansi):
     return instansi.singkatan or instansi.nama
 
 
+# Import and export ------------------------------------------------------
+
+
+class ImporForm(forms.Form):
+    berkas = forms.FileField(label="Berkas", help_text="Excel (.xlsx) atau CSV.")
+
+
+class ImporPegawaiForm(ImporForm):
+    instansi = forms.ModelChoiceField(
+        queryset=Instansi.objects.none(),
+        required=False,
+        label="Instansi",
+        help_text="Dipakai untuk baris yang kolom UNIT KERJA-nya kosong.",
+    )
+    sinkron = forms.BooleanField(
+        required=False,
+        label="Cari pegawai instansi ini (dan sub-unitnya) yang tidak ada di berkas",
+        help_text="Pratinjau akan menampilkan mereka; Anda dapat menonaktifkannya saat konfirmasi.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instansi"].queryset = Instansi.objects.for_user(user).filter(aktif=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sinkron") and not cleaned.get("instansi"):
+            self.add_error("instansi", "Pilih instansi yang daftar pegawainya ingin disinkronkan.")
+        return cleaned
+
+
+class Ekspor(ExportActionMixin):
+    """django-import-export's export: the button, the form with its choice of
+    columns, "export selected" and the permission code; the file itself is
+    streamed from the database (``Resource.export_rows``)."""
+
+    formats = [XLSX, CSV]
+
+    def get_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    # Django's default reads the whole result into memory; this streams
+    # rows from the database into a temporary file.
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = self.choose_export_resource_class(export_form, request)(
+            **self.get_export_resource_kwargs(request)
+        )
+        headers, rows = resource.export_rows(queryset, self.get_export_resource_fields_from_form(export_form))
+        writer_class = sheets.CsvWriter if isinstance(file_format, CSV) else sheets.XlsxWriter
+        writer = writer_class(headers, text_columns=resource.text_columns)
+        for row in rows:
+            writer.append(row)
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        return FileResponse(
+            writer.close(),
+            as_attachment=True,
+            filename=f"{self.opts.model_name}-{stamp}.{file_format.get_extension()}",
+            content_type=file_format.get_content_type(),
+        )
+
+
+class ImporEkspor(ImportMixin, Ekspor):
+    """Import through ``resources`` plans: preview, then confirm; rejected
+    rows named and downloadable; optionally only the valid rows."""
+
+    import_template_name = "admin/registry/impor.html"
+    import_form = ImporForm
+    # What a confirm wrote is logged as an Impor record, not row by row.
+    skip_admin_log = True
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/templat/", wrap(self.import_template), name="%s_%s_import_template" % info),
+            path("import/<int:pk>/ditolak/", wrap(self.import_rejected), name="%s_%s_import_rejected" % info),
+            *super().get_urls(),
+        ]
+
+    def _resource(self, request):
+        return self.get_import_resource_classes(request)[0](user=request.user)
+
+    def _import_form(self, request):
+        kwargs = {"user": request.user} if self.import_form is ImporPegawaiForm else {}
+        return self.import_form(request.POST or None, request.FILES or None, **kwargs)
+
+    def _render_import(self, request, form, plan=None, record=None, error=None):
+        resource = self._resource(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Impor {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "form": form,
+            "plan": plan,
+            "record": record,
+            "error": error,
+            "columns": [name for name, _ in resource.template_columns],
+            "max_mb": sheets.max_upload_bytes() // (1024 * 1024),
+        }
+        if plan is not None:
+            context.update(
+                counts=plan.counts,
+                rejected=[
+                    (row.number, column, message)
+                    for row in plan.rejected[:300]
+                    for column, message in row.reasons
+                ],
+                more_rejected=max(len(plan.rejected) - 300, 0),
+                changed=[row for row in plan.rows if row.action == resources.BERUBAH][:100],
+                missing=plan.missing[:200],
+            )
+        return TemplateResponse(request, self.import_template_name, context)
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self._import_form(request)
+        if request.method != "POST" or not form.is_valid():
+            return self._render_import(request, form)
+        resources.discard_stale_imports()
+        upload = form.cleaned_data["berkas"]
+        if upload.size > sheets.max_upload_bytes():
+            form.add_error("berkas", f"Berkas melebihi batas {sheets.max_upload_bytes() // 1048576} MB; bagi menjadi beberapa berkas.")
+            return self._render_import(request, form)
+        options = {}
+        if form.cleaned_data.get("instansi"):
+            options = {"instansi": form.cleaned_data["instansi"].pk, "sinkron": form.cleaned_data["sinkron"]}
+        try:
+            plan = self._resource(request).plan(upload.read(), upload.name, options)
+        except sheets.FileRejected as e:
+            form.add_error("berkas", str(e))
+            return self._render_import(request, form)
+        record = Impor.objects.create(
+            pengguna=request.user,
+            jenis=plan.kind,
+            nama_berkas=upload.name[:255],
+            rencana=plan.dump(),
+            **resources.record_counts(plan),
+        )
+        return self._render_import(request, form, plan, record)
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST" or not self.has_import_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(
+            Impor.objects.for_user(request.user),
+            pk=request.POST.get("impor", ""),
+            jenis=self._resource(request).kind,
+            status=StatusImpor.PRATINJAU,
+        )
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        if "batal" in request.POST:
+            resources.close_import(record, StatusImpor.DIBATALKAN)
+            messages.info(request, f"Impor {record.nama_berkas} dibatalkan; tidak ada data yang disimpan.")
+            return HttpResponseRedirect(url)
+        resource = self._resource(request)
+        plan = resources.Plan.load(record.rencana)
+        resource.check(plan)
+        if plan.count(resources.DITOLAK) and not request.POST.get("hanya_valid"):
+            error = (
+                f"{plan.count(resources.DITOLAK)} baris ditolak. Perbaiki berkasnya lalu unggah ulang, "
+                f"atau centang \"Impor hanya baris yang valid\"."
+            )
+            return self._render_import(request, self._import_form(request), plan, record, error)
+        if not request.POST.get("nonaktifkan"):
+            plan.missing = []
+        try:
+            counts = resource.apply(plan)
+        except resources.ImportCancelled as e:
+            resources.close_import(record, StatusImpor.DIBATALKAN)
+            messages.error(request, str(e))
+            return HttpResponseRedirect(url)
+        resources.close_import(record, StatusImpor.SELESAI, plan)
+        messages.success(
+            request,
+            f"Impor {record.nama_berkas} selesai: {counts['baru']} baru, {counts['berubah']} berubah, "
+            f"{counts['tetap']} tidak berubah, {counts['ditolak']} ditolak dan tidak disimpan"
+            + (f", {len(plan.missing)} pegawai dinonaktifkan." if plan.missing else "."),
+        )
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def import_template(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(self._resource(request).template(), content_type=XLSX.CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="templat-{self.opts.model_name}.xlsx"'
+        return response
+
+    def import_rejected(self, request, pk):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(
+            Impor.objects.for_user(request.user), pk=pk, status=StatusImpor.PRATINJAU
+        )
+        plan = resources.Plan.load(record.rencana)
+        self._resource(request).check(plan)
+        name = record.nama_berkas.rsplit(".", 1)[0]
+        return FileResponse(plan.rejected_workbook(), as_attachment=True, filename=f"{name}-ditolak.xlsx")
+
 def _search_username(term):
     """A pasted profile URL searches by its handle; anything else as typed."""
     try:
@@ -94,7 +302,8 @@ class AkunResmiInline(ScopedFormfields, admin.TabularInline):
 
 
 @admin.register(Instansi)
-class InstansiAdmin(ScopedAdmin):
+class InstansiAdmin(ImporEkspor, ScopedAdmin):
+    resource_classes = [resources.InstansiResource]
     list_display = [
         "nama_bertingkat",
         "kode",
@@ -272,7 +481,9 @@ def profile_link(akun):
 
 
 @admin.register(Pegawai)
-class PegawaiAdmin(ScopedAdmin):
+class PegawaiAdmin(ImporEkspor, ScopedAdmin):
+    resource_classes = [resources.PegawaiResource]
+    import_form = ImporPegawaiForm
     form = PegawaiForm
     list_display = [
         "nama",
@@ -414,7 +625,8 @@ def bukti_link(verifikasi):
 
 
 @admin.register(AkunMedsos)
-class AkunMedsosAdmin(ScopedAdmin):
+class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
+    resource_classes = [resources.AkunMedsosResource]
     form = AkunMedsosForm
     list_display = [
         "profil",
@@ -477,7 +689,8 @@ class VerifikasiForm(forms.ModelForm):
 
 
 @admin.register(Verifikasi)
-class VerifikasiAdmin(ScopedAdmin):
+class VerifikasiAdmin(Ekspor, ScopedAdmin):
+    resource_classes = [resources.VerifikasiResource]
     form = VerifikasiForm
     list_display = ["waktu", "akun", "pemilik", "hasil", "sumber", "pemeriksa", "bukti_tampil"]
     list_filter = ["hasil", "sumber", ("waktu", admin.DateFieldListFilter)]
@@ -552,3 +765,20 @@ class VerifikasiAdmin(ScopedAdmin):
     def bukti_tampil(self, obj):
         return bukti_link(obj)
 
+
+@admin.register(Impor)
+class ImporAdmin(ScopedAdmin):
+    list_display = ["waktu", "jenis", "nama_berkas", "pengguna", "status", "baru", "berubah", "tetap",
+                    "ditolak", "dinonaktifkan"]
+    list_filter = ["jenis", "status"]
+    list_select_related = ["pengguna"]
+    date_hierarchy = "waktu"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -97,7 +97,11 @@ class Instansi(models.Model):
         verbose_name = "instansi"
         verbose_name_plural = "instansi"
         ordering = ["jalur"]
-        permissions = [("lihat_semua_instansi", "Dapat melihat data semua instansi")]
+        permissions = [
+            ("lihat_semua_instansi", "Dapat melihat data semua instansi"),
+            ("import_instansi", "Dapat mengimpor instansi"),
+            ("export_instansi", "Dapat mengekspor instansi"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("kode"),
@@ -164,6 +168,39 @@ class Kepatuhan(models.TextChoices):
 
 
 ASN_STATUSES = (StatusKepegawaian.PNS, StatusKepegawaian.PPPK, StatusKepegawaian.PPPK_PW)
+
+
+def identity_errors(status, nip, nik, skip=()):
+    """{field: [message]} for normalised NIP/NIK that do not fit ``status``.
+
+    The one statement of DESIGN §5's rules per status, shared by the model
+    and the bulk import. Fields named in ``skip`` already failed.
+    """
+    errors = {}
+    if "nip" not in skip:
+        if status in ASN_STATUSES and not nip:
+            errors["nip"] = ["PNS dan PPPK wajib diisi NIP-nya."]
+        elif status == StatusKepegawaian.NON_ASN and nip:
+            errors["nip"] = ["Non-ASN tidak memiliki NIP; kosongkan NIP atau ubah status kepegawaian."]
+        elif nip and status in ASN_STATUSES:
+            validate = (
+                identity.validate_nip_pns
+                if status == StatusKepegawaian.PNS
+                else identity.validate_nip_pppk
+            )
+            try:
+                validate(nip)
+            except ValidationError as e:
+                errors["nip"] = e.messages
+    if "nik" not in skip:
+        if status == StatusKepegawaian.NON_ASN and not nik:
+            errors["nik"] = ["Non-ASN wajib diisi NIK-nya."]
+        elif nik:
+            try:
+                identity.validate_nik(nik)
+            except ValidationError as e:
+                errors["nik"] = e.messages
+    return errors
 
 
 class PegawaiQuerySet(ScopedQuerySet):
@@ -238,6 +275,10 @@ class Pegawai(models.Model):
         verbose_name = "pegawai"
         verbose_name_plural = "pegawai"
         ordering = ["nama", "pk"]
+        permissions = [
+            ("import_pegawai", "Dapat mengimpor pegawai"),
+            ("export_pegawai", "Dapat mengekspor pegawai"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -285,32 +326,7 @@ class Pegawai(models.Model):
                 setattr(self, field, identity.normalise(getattr(self, field), field.upper()) or None)
             except ValidationError as e:
                 errors[field] = e.messages
-        status = self.status_kepegawaian
-        if "nip" not in errors:
-            if status in ASN_STATUSES and not self.nip:
-                errors["nip"] = ["PNS dan PPPK wajib diisi NIP-nya."]
-            elif status == StatusKepegawaian.NON_ASN and self.nip:
-                errors["nip"] = [
-                    "Non-ASN tidak memiliki NIP; kosongkan NIP atau ubah status kepegawaian."
-                ]
-            elif self.nip and status in ASN_STATUSES:
-                validate = (
-                    identity.validate_nip_pns
-                    if status == StatusKepegawaian.PNS
-                    else identity.validate_nip_pppk
-                )
-                try:
-                    validate(self.nip)
-                except ValidationError as e:
-                    errors["nip"] = e.messages
-        if "nik" not in errors:
-            if status == StatusKepegawaian.NON_ASN and not self.nik:
-                errors["nik"] = ["Non-ASN wajib diisi NIK-nya."]
-            elif self.nik:
-                try:
-                    identity.validate_nik(self.nik)
-                except ValidationError as e:
-                    errors["nik"] = e.messages
+        errors.update(identity_errors(self.status_kepegawaian, self.nip, self.nik, skip=errors))
         exclude = set(exclude or ()) | set(errors)
         try:
             super().clean_fields(exclude=exclude)
@@ -393,6 +409,10 @@ class AkunMedsos(models.Model):
         verbose_name = "akun media sosial"
         verbose_name_plural = "akun media sosial"
         ordering = ["platform", "username"]
+        permissions = [
+            ("import_akunmedsos", "Dapat mengimpor akun media sosial"),
+            ("export_akunmedsos", "Dapat mengekspor akun media sosial"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "username"],
@@ -526,6 +546,7 @@ class Verifikasi(models.Model):
         verbose_name = "verifikasi"
         verbose_name_plural = "verifikasi"
         ordering = ["-waktu", "-pk"]
+        permissions = [("export_verifikasi", "Dapat mengekspor verifikasi")]
         indexes = [
             # An account's latest verification and its history inline:
             # WHERE akun = X ORDER BY waktu DESC.
@@ -536,3 +557,58 @@ class Verifikasi(models.Model):
 
     def __str__(self):
         return f"{self.akun} — {self.get_hasil_display()} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"
+
+
+class JenisImpor(models.TextChoices):
+    INSTANSI = "instansi", "Instansi"
+    PEGAWAI = "pegawai", "Pegawai"
+    AKUN = "akun", "Akun media sosial"
+
+
+class StatusImpor(models.TextChoices):
+    PRATINJAU = "PRATINJAU", "Pratinjau, menunggu konfirmasi"
+    SELESAI = "SELESAI", "Selesai"
+    DIBATALKAN = "DIBATALKAN", "Dibatalkan"
+
+
+class ImporQuerySet(models.QuerySet):
+    def for_user(self, user):
+        # An import record names a file and its counts; each clerk sees
+        # their own, the Admin BKD everybody's.
+        return self if user.is_superuser else self.filter(pengguna=user)
+
+
+class Impor(models.Model):
+    pengguna = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="pengguna", on_delete=models.PROTECT, related_name="+"
+    )
+    waktu = models.DateTimeField("waktu unggah", auto_now_add=True)
+    selesai_pada = models.DateTimeField("selesai pada", null=True, blank=True)
+    jenis = models.CharField("jenis", max_length=10, choices=JenisImpor.choices)
+    nama_berkas = models.CharField("nama berkas", max_length=255)
+    status = models.CharField(
+        "status", max_length=12, choices=StatusImpor.choices, default=StatusImpor.PRATINJAU
+    )
+    baru = models.PositiveIntegerField("baru", default=0)
+    berubah = models.PositiveIntegerField("berubah", default=0)
+    tetap = models.PositiveIntegerField("tidak berubah", default=0)
+    ditolak = models.PositiveIntegerField("ditolak", default=0)
+    dinonaktifkan = models.PositiveIntegerField("dinonaktifkan", default=0)
+    # The parsed rows between preview and confirm, compressed. Kept in the
+    # database so that any server process can confirm, and emptied on
+    # confirm, on cancel, or when the preview is abandoned.
+    rencana = models.BinaryField("rencana impor", null=True, editable=False)
+
+    objects = ImporQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "riwayat impor"
+        verbose_name_plural = "riwayat impor"
+        ordering = ["-waktu", "-pk"]
+        indexes = [
+            # Abandoned previews: status = PRATINJAU AND waktu < cutoff.
+            models.Index(fields=["status", "waktu"], name="registry_impor_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_jenis_display()}: {self.nama_berkas} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"

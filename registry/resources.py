@@ -1,0 +1,986 @@
+"""Bulk import and export of instansi, pegawai and accounts.
+
+The classes here are django-import-export resources, so the admin's export
+form offers their columns, and the admin and ``manage.py import_data`` share
+them. Importing does not go through the library's row-by-row machinery,
+which takes a minute for a province's file: a resource reads the whole file
+(``sheets.read_table``), checks every row in Python with the same rules as
+the forms (``identity``, ``handles``, ``models.identity_errors``), checks the
+database in a few batched queries, and writes with ``bulk_create`` /
+``bulk_update``. The result is a ``Plan``: what each row would do, shown as
+the preview, stored until the clerk confirms, then applied.
+
+Every query goes through the user's scope (``for_user``): an operator's file
+can only read and change rows inside the operator's subtree.
+"""
+
+import json
+import re
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from import_export import fields, resources
+
+from registry import handles, identity, sheets
+from registry.models import (
+    AkunMedsos,
+    HasilVerifikasi,
+    Impor,
+    Instansi,
+    JenisImpor,
+    Kepatuhan,
+    Pegawai,
+    Platform,
+    StatusImpor,
+    StatusKepegawaian,
+    SumberVerifikasi,
+    Verifikasi,
+    identity_errors,
+    scope_paths,
+)
+
+BARU, BERUBAH, TETAP, DITOLAK = "baru", "berubah", "tetap", "ditolak"
+# The database's IN (...) lists stay well under every backend's limit.
+BATCH = 500
+
+TRUE_WORDS = {"ya", "y", "aktif", "true", "1", "benar"}
+FALSE_WORDS = {"tidak", "t", "nonaktif", "tidakaktif", "false", "0", "salah"}
+
+
+def _key(text):
+    """Matching key for names typed by hand: case, spacing and punctuation ignored."""
+    return re.sub(r"[\W_]+", "", str(text).casefold())
+
+
+def _aliases(table):
+    return {sheets.normalise_header(header): name for header, name in table.items()}
+
+
+@dataclass
+class Row:
+    number: int  # as Excel shows it
+    raw: list  # the cells as text, for the rejected-rows file
+    values: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)  # [column, message] from the file alone
+    conflicts: list = field(default_factory=list)  # [column, message] against the database
+    action: str = ""
+    target: int = None  # pk of the existing object
+    changes: dict = field(default_factory=dict)  # field -> [old, new]
+    result: dict = field(default_factory=dict)  # what the database check decided to write
+
+    @property
+    def rejected(self):
+        return bool(self.problems or self.conflicts)
+
+    @property
+    def reasons(self):
+        return self.problems + self.conflicts
+
+
+@dataclass
+class Plan:
+    kind: str
+    file_name: str
+    headers: list
+    rows: list
+    options: dict = field(default_factory=dict)
+    # Employees of the chosen unit missing from the file: [pk, nama, nip].
+    missing: list = field(default_factory=list)
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self):
+        return {action: self.count(action) for action in (BARU, BERUBAH, TETAP, DITOLAK)}
+
+    @property
+    def rejected(self):
+        return [row for row in self.rows if row.action == DITOLAK]
+
+    def dump(self):
+        """The rows as read from the file; the database checks are redone on confirm."""
+        data = {
+            "kind": self.kind,
+            "file_name": self.file_name,
+            "headers": self.headers,
+            "options": self.options,
+            "rows": [[r.number, r.raw, r.values, r.problems] for r in self.rows],
+        }
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 1)
+
+    @classmethod
+    def load(cls, blob):
+        data = json.loads(zlib.decompress(bytes(blob)))
+        rows = [Row(number, raw, values, problems) for number, raw, values, problems in data["rows"]]
+        return cls(data["kind"], data["file_name"], data["headers"], rows, data["options"])
+
+    def rejected_workbook(self):
+        """The rejected rows as the clerk sent them, with a Keterangan column."""
+        headers = [h or f"Kolom {i + 1}" for i, h in enumerate(self.headers)]
+        writer = sheets.XlsxWriter(
+            ["Baris", *headers, "Keterangan"],
+            text_columns={h for h in headers if sheets.normalise_header(h) in ("nip", "nipbaru", "nik")},
+        )
+        for row in self.rejected:
+            reasons = "; ".join(f"{column}: {message}" for column, message in row.reasons)
+            writer.append([row.number, *row.raw, reasons])
+        return writer.close()
+
+
+class ImportCancelled(Exception):
+    """The database changed between preview and confirm in a way that matters."""
+
+
+class RegistryResource(resources.ModelResource):
+    """Shared machinery; subclasses say how to read and check one row."""
+
+    kind = None
+    aliases = {}
+    required = []
+    # (column, text column?) of the import template, its example row,
+    # drop-down choices and instructions.
+    template_columns = []
+    template_example = []
+    template_choices = {}
+    template_instructions = []
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    # Import ---------------------------------------------------------------
+
+    def plan(self, data, file_name, options=None, progress=None):
+        expected = [name for name, _ in self.template_columns]
+        table = sheets.read_table(data, file_name, self.aliases, self.required, expected)
+        headers = table.headers
+        rows = []
+        total = len(table.rows)
+        for done, (number, cells) in enumerate(table.rows, start=1):
+            row = Row(number, [sheets.cell_text(c) for c in cells])
+            for index, cell_index in table.columns.items():
+                if (number, cell_index) in table.uncalculated:
+                    row.problems.append([
+                        headers[cell_index],
+                        "sel berisi rumus yang belum dihitung; buka berkas di Excel, simpan ulang, "
+                        "lalu unggah lagi",
+                    ])
+            if not row.problems:
+                self.read_row(table, cells, row)
+            rows.append(row)
+            if progress and done % 2000 == 0:
+                progress(done, total)
+        if progress:
+            progress(total, total)
+        plan = Plan(self.kind, file_name, headers, rows, dict(options or {}))
+        self.check(plan)
+        return plan
+
+    def check(self, plan):
+        """Decide each row's action against the database (re-run on confirm)."""
+        for row in plan.rows:
+            row.conflicts, row.changes, row.target, row.action, row.result = [], {}, None, "", {}
+        self.check_rows(plan)
+        for row in plan.rows:
+            if row.rejected:
+                row.action = DITOLAK
+
+    def apply(self, plan):
+        """Write the rows that are not rejected. Returns the counts."""
+        try:
+            with transaction.atomic():
+                self.write(plan)
+        except IntegrityError:
+            raise ImportCancelled(
+                "Data berubah oleh pengguna lain selama impor berlangsung; tidak ada yang disimpan. "
+                "Unggah ulang berkasnya untuk pratinjau baru."
+            ) from None
+        return plan.counts
+
+    def column(self, table, name):
+        return table.headers[table.columns[name]]
+
+    def read_identity(self, table, cells, row, name):
+        if name not in table.columns:
+            return None
+        try:
+            value = identity.normalise(table.cell(cells, name), name.upper())
+        except ValidationError as e:
+            row.problems.append([self.column(table, name), e.messages[0]])
+            return None
+        return value or None
+
+    def read_flag(self, table, cells, row, name):
+        text = sheets.cell_text(table.cell(cells, name))
+        if not text:
+            return None
+        if _key(text) in TRUE_WORDS:
+            return True
+        if _key(text) in FALSE_WORDS:
+            return False
+        row.problems.append([self.column(table, name), f"isian {text!r} tidak dikenal; isi Ya atau Tidak"])
+        return None
+
+    def template(self):
+        return sheets.build_template(
+            self.template_columns, self.template_example, self.template_instructions, self.template_choices
+        )
+
+    # Export ---------------------------------------------------------------
+
+    def export_rows(self, queryset, field_names=None):
+        """(headers, iterator of rows) for the chosen fields, streamed from the database."""
+        chosen = self.get_export_fields(field_names)
+        paths = [f.attribute for f in chosen]
+        converters = [self.export_converters.get(f.attribute) for f in chosen]
+        queryset = self.export_queryset(queryset).order_by("pk").values_list(*paths)
+
+        def rows():
+            for values in queryset.iterator(chunk_size=2000):
+                yield [convert(v) if convert else v for convert, v in zip(converters, values)]
+
+        return [f.column_name for f in chosen], rows()
+
+    export_converters = {}
+    # Written as text and formatted as Text, so Excel keeps all 18 digits.
+    text_columns = {"NIP", "NIK"}
+
+    def export_queryset(self, queryset):
+        return queryset
+
+
+def _chunks(values):
+    values = list(values)
+    for start in range(0, len(values), BATCH):
+        yield values[start : start + BATCH]
+
+
+def _in_scope(paths, jalur):
+    return paths is None or any(jalur.startswith(p) for p in paths)
+
+
+class UnitIndex:
+    """Instansi in the user's scope, findable by kode, nama or singkatan."""
+
+    def __init__(self, user):
+        self.by_key = defaultdict(set)
+        self.by_kode = {}
+        self.jalur = {}
+        self.names = {}
+        for pk, kode, nama, singkatan, jalur in Instansi.objects.for_user(user).values_list(
+            "pk", "kode", "nama", "singkatan", "jalur"
+        ):
+            self.jalur[pk] = jalur
+            self.names[pk] = nama
+            self.by_kode[_key(kode)] = pk
+            for text in (kode, nama, singkatan):
+                if text:
+                    self.by_key[_key(text)].add(pk)
+
+    def find(self, text, kode_only=False):
+        """(pk, None) or (None, the reason it was not found)."""
+        if kode_only:
+            pk = self.by_kode.get(_key(text))
+            return (pk, None) if pk else (None, f"kode instansi {text!r} tidak ditemukan di instansi yang Anda kelola")
+        found = self.by_key.get(_key(text), set())
+        if len(found) == 1:
+            return next(iter(found)), None
+        if found:
+            return None, f"nama {text!r} dipakai lebih dari satu instansi; tulis kodenya"
+        return None, f"instansi {text!r} tidak ditemukan di instansi yang Anda kelola; periksa ejaannya atau tulis kodenya"
+
+
+# Pegawai -----------------------------------------------------------------
+
+STATUS_WORDS = {
+    _key(word): status
+    for words, status in [
+        (["PNS", "CPNS"], StatusKepegawaian.PNS),
+        (["PPPK", "P3K"], StatusKepegawaian.PPPK),
+        (["PPPK PARUH WAKTU", "PPPK PW", "P3K PARUH WAKTU", "P3K PW"], StatusKepegawaian.PPPK_PW),
+        (
+            ["NON ASN", "NON-ASN", "HONORER", "TENAGA KONTRAK", "THL", "TKK", "KONTRAK"],
+            StatusKepegawaian.NON_ASN,
+        ),
+    ]
+    for word in words
+}
+PEGAWAI_FIELDS = ["nip", "nik", "nama", "jabatan", "instansi_id", "status_kepegawaian", "aktif"]
+
+
+class PegawaiResource(RegistryResource):
+    kind = JenisImpor.PEGAWAI
+    aliases = _aliases({
+        "NIP": "nip", "NIP BARU": "nip",
+        "NIK": "nik",
+        "NAMA": "nama", "NAMA LENGKAP": "nama", "NAMA PEGAWAI": "nama",
+        "JABATAN": "jabatan", "NAMA JABATAN": "jabatan",
+        "UNIT KERJA": "instansi", "INSTANSI": "instansi", "OPD": "instansi", "UNOR": "instansi",
+        "SATUAN KERJA": "instansi",
+        "KODE INSTANSI": "kode_instansi",
+        "STATUS": "status", "STATUS KEPEGAWAIAN": "status", "JENIS PEGAWAI": "status",
+        "AKTIF": "aktif",
+    })
+    required = [{"nip", "nik"}, {"nama"}]
+    template_columns = [
+        ("NIP", True), ("NIK", True), ("NAMA", False), ("JABATAN", False),
+        ("UNIT KERJA", False), ("STATUS KEPEGAWAIAN", False),
+    ]
+    template_example = [
+        "198503122010011003", "", "Budi Santoso, S.Kom.", "Pranata Komputer Ahli Pertama",
+        "Dinas Komunikasi dan Informatika", "PNS",
+    ]
+    template_choices = {"STATUS KEPEGAWAIAN": ["PNS", "PPPK", "PPPK Paruh Waktu", "Non-ASN"]}
+    template_instructions = [
+        "Petunjuk pengisian daftar pegawai",
+        "",
+        "1. Satu baris satu pegawai. Baris judul boleh berada di bawah judul daftar.",
+        "2. NIP (18 digit) wajib untuk PNS, PPPK dan PPPK Paruh Waktu; NIK (16 digit) wajib untuk Non-ASN.",
+        "3. Kolom NIP dan NIK sudah berformat Teks. Jangan ubah menjadi Angka: Excel membulatkan angka "
+        "lebih dari 15 digit, sehingga NIP rusak. Spasi atau titik pemisah boleh ikut ditulis.",
+        "4. UNIT KERJA diisi kode, nama, atau singkatan instansi persis seperti di registri.",
+        "5. STATUS KEPEGAWAIAN: PNS, PPPK, PPPK Paruh Waktu, atau Non-ASN "
+        "(juga diterima: CPNS, P3K, Honorer, Tenaga Kontrak, THL, TKK).",
+        "6. Baris contoh (baris 2) boleh dihapus atau ditimpa.",
+        "7. Setelah diunggah, sistem menampilkan pratinjau: baris baru, berubah, tetap dan ditolak "
+        "beserta alasannya. Tidak ada data yang disimpan sebelum Anda menekan Konfirmasi.",
+        "8. Mengimpor tidak pernah menghapus pegawai. Pegawai yang pindah atau pensiun dinonaktifkan.",
+    ]
+
+    nip = fields.Field(attribute="nip", column_name="NIP")
+    nik = fields.Field(attribute="nik", column_name="NIK")
+    nama = fields.Field(attribute="nama", column_name="NAMA")
+    jabatan = fields.Field(attribute="jabatan", column_name="JABATAN")
+    kode_instansi = fields.Field(attribute="instansi__kode", column_name="KODE INSTANSI")
+    instansi = fields.Field(attribute="instansi__nama", column_name="INSTANSI")
+    status = fields.Field(attribute="status_kepegawaian", column_name="STATUS KEPEGAWAIAN")
+    aktif = fields.Field(attribute="aktif", column_name="AKTIF")
+    kepatuhan = fields.Field(attribute="kepatuhan", column_name="KEPATUHAN")
+
+    class Meta:
+        model = Pegawai
+        fields = ["nip", "nik", "nama", "jabatan", "kode_instansi", "instansi", "status", "aktif", "kepatuhan"]
+        export_order = fields
+
+    export_converters = {
+        "status_kepegawaian": lambda v: StatusKepegawaian(v).label,
+        "aktif": lambda v: "Ya" if v else "Tidak",
+        "kepatuhan": lambda v: Kepatuhan(v).label if v else "Nonaktif",
+    }
+
+    def export_queryset(self, queryset):
+        return queryset.with_kepatuhan() if "kepatuhan" not in queryset.query.annotations else queryset
+
+    def read_row(self, table, cells, row):
+        values = row.values
+        raw_name = table.cell(cells, "nama")
+        nama = sheets.cell_text(raw_name)
+        if isinstance(raw_name, (int, float)):
+            row.problems.append([self.column(table, "nama"), f"berisi angka ({nama}), bukan nama"])
+        elif not nama:
+            row.problems.append([self.column(table, "nama"), "nama kosong; isi nama lengkap pegawai"])
+        elif len(nama) > 200:
+            row.problems.append([self.column(table, "nama"), "nama lebih dari 200 karakter"])
+        values["nama"] = nama
+        if "jabatan" in table.columns:
+            values["jabatan"] = sheets.cell_text(table.cell(cells, "jabatan"))[:200]
+        status_text = sheets.cell_text(table.cell(cells, "status"))
+        values["status"] = STATUS_WORDS.get(_key(status_text)) if status_text else None
+        if status_text and values["status"] is None:
+            row.problems.append([
+                self.column(table, "status"),
+                f"status {status_text!r} tidak dikenal; isi PNS, PPPK, PPPK Paruh Waktu atau Non-ASN",
+            ])
+        values["nip"] = self.read_identity(table, cells, row, "nip")
+        values["nik"] = self.read_identity(table, cells, row, "nik")
+        if not values["nip"] and not values["nik"] and not row.problems:
+            row.problems.append(["NIP/NIK", "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN)"])
+        kode = sheets.cell_text(table.cell(cells, "kode_instansi"))
+        unit = sheets.cell_text(table.cell(cells, "instansi"))
+        values["unit"] = ["kode", kode] if kode else (["any", unit] if unit else None)
+        values["aktif"] = self.read_flag(table, cells, row, "aktif") if "aktif" in table.columns else None
+
+    def check_rows(self, plan):
+        units = UnitIndex(self.user)
+        paths = scope_paths(self.user)
+        default_unit = plan.options.get("instansi")
+        if default_unit is not None and default_unit not in units.jalur:
+            default_unit = None
+        readable = [row for row in plan.rows if not row.problems]
+        self._flag_duplicates(readable, "nip", "NIP")
+        self._flag_duplicates(readable, "nik", "NIK")
+        by_nip, by_nik = self._existing(readable)
+        matched = set()
+        for row in readable:
+            v = row.values
+            by_number = by_nip.get(v["nip"]) if v["nip"] else None
+            by_identity = by_nik.get(v["nik"]) if v["nik"] else None
+            if by_number and by_identity and by_number["pk"] != by_identity["pk"]:
+                row.conflicts.append(["NIK", "NIK ini milik pegawai lain, bukan pemilik NIP di baris yang sama"])
+                continue
+            current = by_number or by_identity
+            if current and not _in_scope(paths, current["jalur"]):
+                label = "NIP" if by_number else "NIK"
+                row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD untuk mutasi"])
+                continue
+            unit = self._unit(row, units, default_unit, current)
+            if unit is None:
+                continue
+            status = v["status"] or (current and current["status_kepegawaian"])
+            if not status:
+                row.conflicts.append([
+                    "STATUS KEPEGAWAIAN", "status kepegawaian kosong; isi PNS, PPPK, PPPK Paruh Waktu atau Non-ASN"
+                ])
+                continue
+            wanted = {
+                "nip": v["nip"] if v["nip"] else (current and current["nip"]),
+                "nik": v["nik"] if v["nik"] else (current and current["nik"]),
+                "nama": v["nama"],
+                "jabatan": v.get("jabatan") or (current["jabatan"] if current else ""),
+                "instansi_id": unit,
+                "status_kepegawaian": status,
+                "aktif": v["aktif"] if v["aktif"] is not None else (current["aktif"] if current else True),
+            }
+            for name, messages in identity_errors(status, wanted["nip"], wanted["nik"]).items():
+                row.conflicts.append([name.upper(), messages[0]])
+            if row.conflicts:
+                continue
+            row.result["wanted"] = wanted
+            if current is None:
+                row.action = BARU
+                continue
+            matched.add(current["pk"])
+            row.target = current["pk"]
+            row.changes = {
+                name: [current[name], wanted[name]] for name in PEGAWAI_FIELDS if current[name] != wanted[name]
+            }
+            row.action = BERUBAH if row.changes else TETAP
+        plan.missing = self._missing(plan, units, matched) if plan.options.get("sinkron") else []
+
+    def _flag_duplicates(self, rows, name, label):
+        seen = defaultdict(list)
+        for row in rows:
+            if row.values.get(name):
+                seen[row.values[name]].append(row)
+        for same in seen.values():
+            if len(same) > 1:
+                for row in same:
+                    others = ", ".join(str(r.number) for r in same if r is not row)
+                    row.conflicts.append([label, f"{label} yang sama juga ada di baris {others}; hapus salah satu"])
+
+    def _existing(self, rows):
+        columns = ["pk", *PEGAWAI_FIELDS, "instansi__jalur"]
+        found = {}
+        for name in ("nip", "nik"):
+            wanted = {row.values[name] for row in rows if row.values.get(name)}
+            found[name] = {}
+            for chunk in _chunks(wanted):
+                for values in Pegawai.objects.filter(**{f"{name}__in": chunk}).values_list(*columns):
+                    record = dict(zip(columns, values))
+                    record["jalur"] = record.pop("instansi__jalur")
+                    found[name][record[name]] = record
+        return found["nip"], found["nik"]
+
+    def _unit(self, row, units, default_unit, current):
+        ref = row.values["unit"]
+        if ref is None:
+            unit = current["instansi_id"] if current else default_unit
+            if unit is None:
+                row.conflicts.append(["UNIT KERJA", "unit kerja kosong; isi kolom UNIT KERJA atau pilih instansi saat mengunggah"])
+            return unit
+        unit, reason = units.find(ref[1], kode_only=ref[0] == "kode")
+        if unit is None:
+            row.conflicts.append(["KODE INSTANSI" if ref[0] == "kode" else "UNIT KERJA", reason])
+        return unit
+
+    def _missing(self, plan, units, matched):
+        unit = plan.options.get("instansi")
+        if unit not in units.jalur or plan.count(DITOLAK):
+            return []
+        return [
+            list(values)
+            for values in Pegawai.objects.for_user(self.user)
+            .filter(instansi__jalur__startswith=units.jalur[unit], aktif=True)
+            .exclude(pk__in=matched)
+            .order_by("nama")
+            .values_list("pk", "nama", "nip")
+        ]
+
+    def write(self, plan):
+        now = timezone.now()
+        new = [Pegawai(**row.result["wanted"]) for row in plan.rows if row.action == BARU]
+        Pegawai.objects.bulk_create(new, batch_size=BATCH)
+        changed = [
+            Pegawai(pk=row.target, diubah_pada=now, **row.result["wanted"])
+            for row in plan.rows
+            if row.action == BERUBAH
+        ]
+        Pegawai.objects.bulk_update(changed, [*PEGAWAI_FIELDS, "diubah_pada"], batch_size=BATCH)
+        if plan.missing:
+            Pegawai.objects.filter(pk__in=[pk for pk, _, _ in plan.missing]).update(aktif=False, diubah_pada=now)
+
+
+# Akun media sosial -------------------------------------------------------
+
+PLATFORM_WORDS = {
+    _key(word): platform
+    for platform, words in {
+        Platform.INSTAGRAM: ["Instagram", "IG", "Insta"],
+        Platform.TIKTOK: ["TikTok", "Tik Tok", "TT"],
+        Platform.FACEBOOK: ["Facebook", "FB"],
+        Platform.X: ["X", "Twitter", "X (Twitter)", "X/Twitter"],
+        Platform.YOUTUBE: ["YouTube", "YT", "Youtube"],
+        Platform.THREADS: ["Threads"],
+    }.items()
+    for word in words
+}
+
+
+class AkunMedsosResource(RegistryResource):
+    kind = JenisImpor.AKUN
+    aliases = _aliases({
+        "NIP": "nip", "NIP BARU": "nip", "NIK": "nik",
+        "KODE INSTANSI": "kode_instansi",
+        "PLATFORM": "platform", "MEDIA SOSIAL": "platform", "JENIS AKUN": "platform",
+        "AKUN": "akun", "NAMA AKUN": "akun", "USERNAME": "akun", "ALAMAT PROFIL": "akun",
+        "TAUTAN": "akun", "LINK": "akun", "URL": "akun",
+        **{word: f"wide:{platform}" for word, platform in [
+            ("Instagram", "instagram"), ("IG", "instagram"), ("Akun Instagram", "instagram"),
+            ("TikTok", "tiktok"), ("Akun TikTok", "tiktok"),
+            ("Facebook", "facebook"), ("FB", "facebook"), ("Akun Facebook", "facebook"),
+            ("X", "x"), ("Twitter", "x"), ("X Twitter", "x"), ("Akun X", "x"),
+            ("YouTube", "youtube"), ("Akun YouTube", "youtube"),
+            ("Threads", "threads"), ("Akun Threads", "threads"),
+        ]},
+    })
+    required = [{"nip", "nik", "kode_instansi"}]
+    template_columns = [("NIP", True), ("NIK", True), ("PLATFORM", False), ("AKUN", False)]
+    template_example = ["198503122010011003", "", "Instagram", "https://www.instagram.com/budi.santoso/"]
+    template_choices = {"PLATFORM": ["Instagram", "TikTok", "Facebook", "X", "YouTube", "Threads"]}
+    template_instructions = [
+        "Petunjuk pengisian akun media sosial pegawai",
+        "",
+        "1. Satu baris satu akun: NIP (atau NIK untuk Non-ASN), PLATFORM, dan AKUN.",
+        "2. AKUN boleh berupa alamat profil (https://www.instagram.com/nama/), @nama, atau nama saja.",
+        "3. Bentuk lebar juga diterima, seperti hasil Google Form: kolom NIP/NIK lalu satu kolom per "
+        "platform (Instagram, TikTok, Facebook, X, YouTube, Threads).",
+        "4. Tulis -, 0, 'tidak ada' atau 'belum punya' (atau biarkan kosong) bila pegawai tidak "
+        "memiliki akun di platform itu.",
+        "5. Tautan unggahan (/p/, /reel/, /video/) dan tautan pendek (vt.tiktok.com) ditolak: "
+        "salin alamat profilnya.",
+        "6. Pegawainya harus sudah terdaftar: impor daftar pegawai lebih dulu.",
+    ]
+
+    nip = fields.Field(attribute="pegawai__nip", column_name="NIP")
+    nik = fields.Field(attribute="pegawai__nik", column_name="NIK")
+    pemilik = fields.Field(attribute="pegawai__nama", column_name="NAMA PEMILIK")
+    kode_instansi = fields.Field(attribute="instansi__kode", column_name="KODE INSTANSI")
+    platform = fields.Field(attribute="platform", column_name="PLATFORM")
+    akun = fields.Field(attribute="username", column_name="AKUN")
+    wajib = fields.Field(attribute="wajib_diikuti", column_name="WAJIB DIIKUTI")
+    hasil = fields.Field(attribute="hasil_terakhir", column_name="HASIL VERIFIKASI")
+    waktu = fields.Field(attribute="diverifikasi_pada", column_name="DIVERIFIKASI PADA")
+
+    class Meta:
+        model = AkunMedsos
+        fields = ["nip", "nik", "pemilik", "kode_instansi", "platform", "akun", "wajib", "hasil", "waktu"]
+        export_order = fields
+
+    export_converters = {
+        "platform": lambda v: Platform(v).label,
+        "wajib_diikuti": lambda v: "Ya" if v else "Tidak",
+        "hasil_terakhir": lambda v: HasilVerifikasi(v).label if v else "Belum diverifikasi",
+    }
+
+    def read_row(self, table, cells, row):
+        values = row.values
+        values["nip"] = self.read_identity(table, cells, row, "nip")
+        values["nik"] = self.read_identity(table, cells, row, "nik")
+        values["kode"] = sheets.cell_text(table.cell(cells, "kode_instansi")) or None
+        if not (values["nip"] or values["nik"] or values["kode"]) and not row.problems:
+            row.problems.append(["NIP/NIK", "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN) pemilik akun"])
+        accounts = []
+        if "akun" in table.columns:
+            text = table.cell(cells, "akun")
+            if not handles.is_no_account(sheets.cell_text(text)):
+                platform_text = sheets.cell_text(table.cell(cells, "platform"))
+                platform = PLATFORM_WORDS.get(_key(platform_text)) if platform_text else None
+                if platform_text and platform is None:
+                    row.problems.append([self.column(table, "platform"), f"platform {platform_text!r} tidak dikenal"])
+                else:
+                    accounts.append((self.column(table, "akun"), platform, text))
+        for name, index in table.columns.items():
+            if name.startswith("wide:") and not handles.is_no_account(sheets.cell_text(cells[index])):
+                accounts.append((table.headers[index], name[5:], cells[index]))
+        values["accounts"] = []
+        for column, platform, text in accounts:
+            try:
+                handle = handles.parse(sheets.cell_text(text), platform)
+            except ValidationError as e:
+                row.problems.append([column, e.messages[0]])
+            else:
+                values["accounts"].append([handle.platform, handle.username])
+
+    def check_rows(self, plan):
+        paths = scope_paths(self.user)
+        readable = [row for row in plan.rows if not row.problems]
+        owners, units = self._owners(readable), UnitIndex(self.user)
+        for row in readable:
+            row.result["owner"] = self._owner(row, owners, units, paths)
+        readable = [row for row in readable if not row.conflicts]
+        claimed = self._claimed(readable)
+        # Which owners the file gives each handle: one handle, one owner.
+        owners_in_file = defaultdict(lambda: defaultdict(list))
+        for row in readable:
+            for platform, username in row.values["accounts"]:
+                owners_in_file[(platform, username)][row.result["owner"]].append(row.number)
+        planned = set()
+        for row in readable:
+            owner, new, known = row.result["owner"], [], 0
+            for platform, username in row.values["accounts"]:
+                key = (platform, username)
+                label = f"{Platform(platform).label} @{username}"
+                rivals = sorted(n for o, numbers in owners_in_file[key].items() if o != owner for n in numbers)
+                current = claimed.get(key)
+                if rivals:
+                    rows = ", ".join(map(str, rivals))
+                    row.conflicts.append([label, f"akun yang sama diisi untuk pemilik lain di baris {rows}"])
+                elif current is not None and (current["pegawai_id"], current["instansi_id"]) != owner:
+                    row.conflicts.append([label, self._claimed_message(current, paths)])
+                elif current is not None or key in planned:
+                    known += 1
+                else:
+                    planned.add(key)
+                    new.append(key)
+            row.result["new"] = new
+            row.action = TETAP if not new else (BERUBAH if known else BARU)
+
+    def _owners(self, rows):
+        found = {}
+        for name in ("nip", "nik"):
+            wanted = {row.values[name] for row in rows if row.values.get(name)}
+            found[name] = {}
+            for chunk in _chunks(wanted):
+                for pk, number, jalur in Pegawai.objects.filter(**{f"{name}__in": chunk}).values_list(
+                    "pk", name, "instansi__jalur"
+                ):
+                    found[name][number] = (pk, jalur)
+        return found
+
+    def _owner(self, row, owners, units, paths):
+        v = row.values
+        for name in ("nip", "nik"):
+            if v[name]:
+                match = owners[name].get(v[name])
+                label = name.upper()
+                if match is None:
+                    row.conflicts.append([label, f"{label} {v[name]} belum terdaftar; impor atau tambahkan pegawainya dulu"])
+                    return None
+                if not _in_scope(paths, match[1]):
+                    row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD"])
+                    return None
+                return (match[0], None)
+        unit, reason = units.find(v["kode"], kode_only=True)
+        if unit is None:
+            row.conflicts.append(["KODE INSTANSI", reason])
+            return None
+        return (None, unit)
+
+    def _claimed(self, rows):
+        wanted = defaultdict(set)
+        for row in rows:
+            for platform, username in row.values["accounts"]:
+                wanted[platform].add(username)
+        columns = [
+            "platform", "username", "pegawai_id", "instansi_id", "pegawai__nama", "pegawai__instansi__jalur",
+            "instansi__nama", "instansi__jalur",
+        ]
+        found = {}
+        for platform, usernames in wanted.items():
+            for chunk in _chunks(usernames):
+                for values in AkunMedsos.objects.filter(platform=platform, username__in=chunk).values_list(*columns):
+                    record = dict(zip(columns, values))
+                    found[(record["platform"], record["username"])] = record
+        return found
+
+    def _claimed_message(self, current, paths):
+        jalur = current["pegawai__instansi__jalur"] or current["instansi__jalur"]
+        if _in_scope(paths, jalur):
+            owner = current["pegawai__nama"] or current["instansi__nama"]
+            return f"akun ini sudah terdaftar atas nama {owner}"
+        return "akun ini sudah terdaftar atas nama pegawai di instansi lain; hubungi BKD bila ini keliru"
+
+    def write(self, plan):
+        accounts = [
+            AkunMedsos(
+                platform=platform,
+                username=username,
+                pegawai_id=row.result["owner"][0],
+                instansi_id=row.result["owner"][1],
+            )
+            for row in plan.rows
+            if row.action in (BARU, BERUBAH)
+            for platform, username in row.result["new"]
+        ]
+        AkunMedsos.objects.bulk_create(accounts, batch_size=BATCH)
+
+
+# Instansi ----------------------------------------------------------------
+
+
+class InstansiResource(RegistryResource):
+    kind = JenisImpor.INSTANSI
+    aliases = _aliases({
+        "KODE": "kode", "KODE INSTANSI": "kode", "KODE UNIT": "kode",
+        "NAMA": "nama", "NAMA INSTANSI": "nama", "INSTANSI": "nama", "UNIT KERJA": "nama", "NAMA UNIT": "nama",
+        "SINGKATAN": "singkatan",
+        "INDUK": "induk", "KODE INDUK": "induk", "INSTANSI INDUK": "induk", "UNIT INDUK": "induk",
+        "AKTIF": "aktif",
+    })
+    required = [{"kode"}, {"nama"}]
+    template_columns = [("KODE", False), ("NAMA", False), ("SINGKATAN", False), ("INDUK", False)]
+    template_example = ["DISKOMINFO", "Dinas Komunikasi dan Informatika", "Diskominfo", "PEMDA"]
+    template_instructions = [
+        "Petunjuk pengisian daftar instansi",
+        "",
+        "1. Satu baris satu instansi. KODE unik (huruf besar-kecil tidak dibedakan).",
+        "2. INDUK diisi kode atau nama instansi induknya; kosongkan untuk pemerintah daerah (akar pohon).",
+        "3. Induk boleh berada di baris lain dalam berkas yang sama.",
+        "4. Kode yang sudah ada memperbarui nama, singkatan dan induknya.",
+    ]
+
+    kode = fields.Field(attribute="kode", column_name="KODE")
+    nama = fields.Field(attribute="nama", column_name="NAMA")
+    singkatan = fields.Field(attribute="singkatan", column_name="SINGKATAN")
+    induk = fields.Field(attribute="induk__kode", column_name="INDUK")
+    aktif = fields.Field(attribute="aktif", column_name="AKTIF")
+
+    class Meta:
+        model = Instansi
+        fields = ["kode", "nama", "singkatan", "induk", "aktif"]
+        export_order = fields
+
+    export_converters = {"aktif": lambda v: "Ya" if v else "Tidak", "induk__kode": lambda v: v or ""}
+
+    def read_row(self, table, cells, row):
+        values = row.values
+        for name, limit in (("kode", 30), ("nama", 200), ("singkatan", 50), ("induk", 200)):
+            values[name] = sheets.cell_text(table.cell(cells, name))
+            if len(values[name]) > limit:
+                row.problems.append([self.column(table, name), f"lebih dari {limit} karakter"])
+        for name in ("kode", "nama"):
+            if not values[name]:
+                row.problems.append([self.column(table, name), f"{name} kosong"])
+        values["aktif"] = self.read_flag(table, cells, row, "aktif") if "aktif" in table.columns else None
+
+    def check_rows(self, plan):
+        paths = scope_paths(self.user)
+        existing = {
+            _key(kode): {"pk": pk, "kode": kode, "nama": nama, "singkatan": singkatan, "induk_id": induk,
+                         "aktif": aktif, "jalur": jalur}
+            for pk, kode, nama, singkatan, induk, aktif, jalur in Instansi.objects.values_list(
+                "pk", "kode", "nama", "singkatan", "induk_id", "aktif", "jalur"
+            )
+        }
+        key_of_pk = {record["pk"]: key for key, record in existing.items()}
+        by_name = defaultdict(set)
+        for record in existing.values():
+            by_name[_key(record["nama"])].add(_key(record["kode"]))
+        readable = [row for row in plan.rows if not row.problems]
+        self_kodes = defaultdict(list)
+        for row in readable:
+            self_kodes[_key(row.values["kode"])].append(row)
+            by_name[_key(row.values["nama"])].add(_key(row.values["kode"]))
+        parents = {}
+        for key, rows in self_kodes.items():
+            if len(rows) > 1:
+                for row in rows:
+                    others = ", ".join(str(r.number) for r in rows if r is not row)
+                    row.conflicts.append(["KODE", f"kode yang sama juga ada di baris {others}"])
+        for row in readable:
+            key = _key(row.values["kode"])
+            current = existing.get(key)
+            if current and not _in_scope(paths, current["jalur"]):
+                row.conflicts.append(["KODE", "kode ini milik instansi di luar wilayah Anda"])
+                continue
+            parent = None
+            if row.values["induk"]:
+                ref = _key(row.values["induk"])
+                candidates = {ref} if ref in existing or ref in self_kodes else by_name.get(ref, set())
+                if len(candidates) != 1:
+                    reason = "tidak ditemukan" if not candidates else "dipakai lebih dari satu instansi; tulis kodenya"
+                    row.conflicts.append(["INDUK", f"induk {row.values['induk']!r} {reason}"])
+                    continue
+                parent = next(iter(candidates))
+                if parent == key:
+                    row.conflicts.append(["INDUK", "induk tidak boleh instansi itu sendiri"])
+                    continue
+                if parent in existing and not _in_scope(paths, existing[parent]["jalur"]) and not (
+                    current and existing[parent]["pk"] == current["induk_id"]
+                ):
+                    row.conflicts.append(["INDUK", "induk berada di luar wilayah Anda"])
+                    continue
+            elif current:
+                # A blank cell keeps the parent: moving a unit is deliberate.
+                parent = key_of_pk.get(current["induk_id"])
+            elif paths is not None:
+                row.conflicts.append(["INDUK", "instansi baru harus berada di bawah instansi yang Anda kelola"])
+                continue
+            parents[key] = parent
+            row.result["parent"] = parent
+        self._reject_cycles(readable, parents, existing)
+        self._reject_orphans(readable, existing, self_kodes)
+        kode_of = {key: record["kode"] for key, record in existing.items()}
+        kode_of.update({key: rows[0].values["kode"] for key, rows in self_kodes.items()})
+        for row in readable:
+            if row.conflicts:
+                continue
+            current = existing.get(_key(row.values["kode"]))
+            if current is None:
+                row.action = BARU
+                continue
+            row.target = current["pk"]
+            old_parent = key_of_pk.get(current["induk_id"])
+            wanted = {
+                "nama": row.values["nama"],
+                "singkatan": row.values["singkatan"],
+                "induk": kode_of.get(row.result["parent"], ""),
+                "aktif": current["aktif"] if row.values["aktif"] is None else row.values["aktif"],
+            }
+            now = {
+                "nama": current["nama"],
+                "singkatan": current["singkatan"],
+                "induk": kode_of.get(old_parent, ""),
+                "aktif": current["aktif"],
+            }
+            row.changes = {name: [now[name], wanted[name]] for name in wanted if now[name] != wanted[name]}
+            row.action = BERUBAH if row.changes else TETAP
+
+    def _reject_orphans(self, rows, existing, in_file):
+        """A new parent that is rejected takes its children (and theirs) with it."""
+        changed = True
+        while changed:
+            changed = False
+            for row in rows:
+                parent = row.result.get("parent")
+                if (
+                    not row.conflicts
+                    and parent
+                    and parent not in existing
+                    and all(r.conflicts for r in in_file[parent])
+                ):
+                    row.conflicts.append(["INDUK", "baris induknya ditolak; perbaiki baris induk lebih dulu"])
+                    changed = True
+
+    def _reject_cycles(self, rows, parents, existing):
+        pk_to_key = {r["pk"]: k for k, r in existing.items()}
+
+        def parent_of(key):
+            if key in parents:
+                return parents[key]
+            record = existing.get(key)
+            return pk_to_key.get(record["induk_id"]) if record else None
+
+        for row in rows:
+            key, seen = _key(row.values["kode"]), set()
+            node = parent_of(key)
+            while node and node not in seen:
+                if node == key:
+                    row.conflicts.append(["INDUK", "susunan induk membentuk lingkaran; periksa kolom INDUK"])
+                    break
+                seen.add(node)
+                node = parent_of(node)
+
+    def write(self, plan):
+        units = {_key(u.kode): u for u in Instansi.objects.all()}
+        pending = [row for row in plan.rows if row.action in (BARU, BERUBAH)]
+        # Parents first: repeat over the rows whose parent is not saved yet.
+        while pending:
+            waiting = []
+            for row in pending:
+                parent = row.result["parent"]
+                if parent and parent not in units:
+                    waiting.append(row)
+                    continue
+                key = _key(row.values["kode"])
+                unit = units.get(key) or Instansi(kode=row.values["kode"])
+                unit.nama, unit.singkatan = row.values["nama"], row.values["singkatan"]
+                unit.induk = units[parent] if parent else None
+                if row.values["aktif"] is not None:
+                    unit.aktif = row.values["aktif"]
+                unit.save()
+                units[key] = unit
+            if len(waiting) == len(pending):
+                raise ImportCancelled("Induk beberapa instansi tidak dapat disusun; periksa kolom INDUK.")
+            pending = waiting
+
+
+# Verifikasi (export only) --------------------------------------------------
+
+
+class VerifikasiResource(RegistryResource):
+    waktu = fields.Field(attribute="waktu", column_name="WAKTU")
+    platform = fields.Field(attribute="akun__platform", column_name="PLATFORM")
+    akun = fields.Field(attribute="akun__username", column_name="AKUN")
+    nip = fields.Field(attribute="akun__pegawai__nip", column_name="NIP")
+    pemilik = fields.Field(attribute="akun__pegawai__nama", column_name="NAMA PEMILIK")
+    hasil = fields.Field(attribute="hasil", column_name="HASIL")
+    sumber = fields.Field(attribute="sumber", column_name="SUMBER")
+    pemeriksa = fields.Field(attribute="pemeriksa__username", column_name="PEMERIKSA")
+    jumlah_pengikut = fields.Field(attribute="jumlah_pengikut", column_name="JUMLAH PENGIKUT")
+    catatan = fields.Field(attribute="catatan", column_name="CATATAN")
+
+    class Meta:
+        model = Verifikasi
+        fields = ["waktu", "platform", "akun", "nip", "pemilik", "hasil", "sumber", "pemeriksa",
+                  "jumlah_pengikut", "catatan"]
+        export_order = fields
+
+    export_converters = {
+        "akun__platform": lambda v: Platform(v).label,
+        "hasil": lambda v: HasilVerifikasi(v).label,
+        "sumber": lambda v: SumberVerifikasi(v).label,
+    }
+
+
+def record_counts(plan):
+    counts = plan.counts
+    return {
+        "baru": counts[BARU],
+        "berubah": counts[BERUBAH],
+        "tetap": counts[TETAP],
+        "ditolak": counts[DITOLAK],
+        "dinonaktifkan": len(plan.missing),
+    }
+
+
+def close_import(record, status, plan=None):
+    """End a preview: keep its counts, drop its rows (personal data)."""
+    record.status = status
+    record.rencana = None
+    record.selesai_pada = timezone.now()
+    if plan is not None:
+        for name, value in record_counts(plan).items():
+            setattr(record, name, value)
+    record.save()
+
+
+def discard_stale_imports():
+    """Drop the rows of previews nobody confirmed in time."""
+    cutoff = timezone.now() - timezone.timedelta(minutes=settings.REGISTRI_IMPORT_TTL_MINUTES)
+    return Impor.objects.filter(status=StatusImpor.PRATINJAU, waktu__lt=cutoff).update(
+        status=StatusImpor.DIBATALKAN, rencana=None, selesai_pada=timezone.now()
+    )
+
+
+RESOURCES = {
+    JenisImpor.INSTANSI: InstansiResource,
+    JenisImpor.PEGAWAI: PegawaiResource,
+    JenisImpor.AKUN: AkunMedsosResource,
+}

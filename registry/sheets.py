@@ -1,0 +1,377 @@
+"""Reading the spreadsheets clerks bring, and writing the ones they take away.
+
+Reading accepts .xlsx (and .xls/.ods, which the same reader handles) and
+.csv in UTF-8 or Windows-1252 with `,`, `;` or tab separators, finds the
+header row below any title rows, and reports anything it cannot read as a
+``FileRejected`` with an Indonesian message. It decides by content, not by
+the file's name: a Word document renamed .xlsx is named for what it is.
+
+Writing streams rows to a temporary file (openpyxl's write-only mode), so
+memory does not grow with the number of rows, and escapes text that Excel
+would run as a formula.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import math
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+import python_calamine
+from django.conf import settings
+from django.utils import timezone
+from openpyxl.worksheet.datavalidation import DataValidation
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Text Excel would evaluate: =, +, - and @ start formulas; a leading tab or
+# carriage return hides them (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_SEARCH_ROWS = 30
+
+
+class FileRejected(Exception):
+    """The whole file cannot be read; the message tells the clerk what to do."""
+
+
+@dataclass
+class Table:
+    """The data rows under a recognised header row."""
+
+    columns: dict  # canonical name -> column index
+    headers: list  # the header row as written
+    header_row: int  # Excel row number of the header
+    rows: list  # (Excel row number, [cell, ...]) for every non-blank row
+    unknown: list = field(default_factory=list)  # headers not recognised
+    # (Excel row, column index) of formula cells Excel never calculated.
+    uncalculated: set = field(default_factory=set)
+
+    def cell(self, cells, name):
+        index = self.columns.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+
+def normalise_header(text):
+    """ "Nama  Lengkap", "NAMA_LENGKAP", "nama.lengkap" -> "namalengkap"."""
+    return re.sub(r"[\W_]+", "", str(text or "").casefold())
+
+
+def max_upload_bytes():
+    return settings.REGISTRI_IMPORT_MAX_MB * 1024 * 1024
+
+
+def read_table(data, filename, aliases, required, expected):
+    """Parse ``data`` and return the ``Table`` under its header row.
+
+    ``aliases`` maps normalised header text to a canonical column name;
+    ``required`` lists groups of canonical names of which one each must be
+    present (e.g. ``[{"nip", "nik"}, {"nama"}]``); ``expected`` names the
+    columns for the clerk when no header row is found.
+    """
+    if len(data) > max_upload_bytes():
+        raise FileRejected(
+            f"Berkas {len(data) / 1048576:.1f} MB melebihi batas "
+            f"{settings.REGISTRI_IMPORT_MAX_MB} MB; bagi menjadi beberapa berkas lalu unggah satu per satu."
+        )
+    if not data.strip():
+        raise FileRejected("Berkas kosong; pilih berkas yang berisi data.")
+    rows, uncalculated, merged = _read_rows(data, filename)
+    return _find_header(rows, aliases, required, expected, uncalculated, merged)
+
+
+def _read_rows(data, filename):
+    if data.startswith(b"PK\x03\x04"):
+        return _read_workbook(data, _check_zip(data))
+    if data.startswith(OLE_MAGIC):
+        # Legacy .xls, but also what Excel writes for a password-protected
+        # .xlsx, and Word's .doc.
+        return _read_workbook(data, None)
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRejected(
+            f"Berkas {filename} bukan Excel (.xlsx) atau CSV; simpan ulang dari Excel sebagai .xlsx."
+        )
+    if filename.lower().endswith((".xlsx", ".xls")):
+        raise FileRejected(
+            f"Berkas {filename} bernama .xlsx tetapi isinya bukan berkas Excel; buka di Excel lalu "
+            f"simpan ulang sebagai Buku Kerja Excel (.xlsx)."
+        )
+    return _read_csv(data), set(), []
+
+
+def _check_zip(data):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise FileRejected(
+            "Berkas Excel rusak atau tidak lengkap (mungkin terpotong saat diunduh); buka di Excel, "
+            "simpan ulang, lalu unggah lagi."
+        ) from None
+    if expanded > 40 * max_upload_bytes():
+        raise FileRejected("Isi berkas terlalu besar setelah dibuka; bagi menjadi beberapa berkas.")
+    if "word/document.xml" in names:
+        raise FileRejected(
+            "Berkas ini dokumen Word (.docx), bukan Excel; salin tabelnya ke Excel lalu simpan sebagai .xlsx."
+        )
+    if "ppt/presentation.xml" in names:
+        raise FileRejected("Berkas ini presentasi PowerPoint, bukan Excel; unggah berkas .xlsx.")
+    if "xl/workbook.xml" not in names and "content.xml" not in names:
+        raise FileRejected("Berkas ZIP ini bukan berkas Excel; unggah berkas .xlsx atau .csv.")
+    return archive
+
+
+def _read_workbook(data, archive):
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        visible = [
+            i
+            for i, meta in enumerate(workbook.sheets_metadata)
+            if meta.visible == python_calamine.SheetVisibleEnum.Visible
+            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        if not visible:
+            raise FileRejected("Buku kerja ini tidak memiliki lembar kerja yang terlihat.")
+        sheet = workbook.get_sheet_by_index(visible[0])
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except FileRejected:
+        raise
+    except Exception:
+        raise FileRejected(
+            "Berkas Excel tidak dapat dibaca: rusak, dilindungi kata sandi, atau bukan buku kerja. "
+            "Buka di Excel, hapus kata sandinya bila ada, simpan sebagai .xlsx lalu unggah lagi."
+        ) from None
+    uncalculated = _uncalculated_formulas(archive, visible[0]) if archive else set()
+    return rows, uncalculated, merged
+
+
+_UNCALCULATED = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>'
+)
+
+
+def _uncalculated_formulas(archive, index):
+    """(row, column) of formula cells saved without a value.
+
+    Excel stores the result beside each formula and the reader returns that;
+    a file written by another program may store the formula alone, which
+    would read as an empty cell.
+    """
+    try:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        rel_id = re.findall(r'<sheet [^>]*r:id="([^"]+)"', workbook)[index]
+        target = re.search(rf'<Relationship [^>]*Id="{rel_id}"[^>]*Target="([^"]+)"', rels)
+        if target is None:
+            target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rel_id}"', rels)
+        path = target.group(1).lstrip("/")
+        xml = archive.read(path if path.startswith("xl/") else f"xl/{path}")
+    except (KeyError, IndexError, AttributeError):
+        return set()
+    found = set()
+    for letters, row in _UNCALCULATED.findall(xml):
+        column = 0
+        for letter in letters.decode():
+            column = column * 26 + ord(letter) - 64
+        found.add((int(row), column - 1))
+    return found
+
+
+def _decode(data):
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # What Excel on Windows writes for "CSV (Comma delimited)".
+        return data.decode("cp1252", "replace")
+
+
+def _read_csv(data):
+    text = _decode(data)
+    sample = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_score = ",", -1
+    for delimiter in (";", ",", "\t"):
+        counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        wide = [c for c in counts if c > 1]
+        score = max((wide.count(c) for c in set(wide)), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _find_header(rows, aliases, required, expected, uncalculated, merged):
+    best = None
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found = {}
+        for col, text in enumerate(cells):
+            name = aliases.get(normalise_header(text)) if isinstance(text, str) else None
+            if name and name not in found:
+                found[name] = col
+        if len(found) >= 2 and (best is None or len(found) > len(best[1])):
+            best = (index, found)
+    if best is None:
+        raise FileRejected(
+            f"Baris judul kolom tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama. "
+            f"Pastikan ada satu baris berisi nama kolom, misalnya: {', '.join(expected)}. "
+            f"Unduh templat untuk contoh susunannya."
+        )
+    index, columns = best
+    for group in required:
+        if not group & columns.keys():
+            names = " atau ".join(sorted(n.upper().replace("_", " ") for n in group))
+            raise FileRejected(f"Kolom {names} tidak ditemukan di baris judul (baris {index + 1}).")
+    headers = [str(h).strip() if not is_blank(h) else "" for h in rows[index]]
+    known = set(columns.values())
+    unknown = [h for col, h in enumerate(headers) if h and col not in known]
+    _fill_merged(rows, merged, index)
+    data_rows = [
+        (number, cells)
+        for number, cells in enumerate(rows[index + 1 :], start=index + 2)
+        if not all(is_blank(c) for c in cells)
+    ]
+    if not data_rows:
+        raise FileRejected(
+            f"Berkas hanya berisi baris judul (baris {index + 1}); belum ada data di bawahnya."
+        )
+    return Table(columns, headers, index + 1, data_rows, unknown, uncalculated)
+
+
+def _fill_merged(rows, merged, header_index):
+    """A merged cell in the data (one UNIT KERJA over ten rows) applies to every row in it."""
+    for (top, left), (bottom, right) in merged:
+        if top <= header_index or top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else None
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            for c in range(left, min(right, len(rows[r]) - 1) + 1):
+                if is_blank(rows[r][c]):
+                    rows[r][c] = value
+
+
+def cell_text(value):
+    """A cell as text: 12.0 -> "12", a date as dd-mm-yyyy, None -> ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%d-%m-%Y")
+    text = " ".join(str(value).replace("\u00a0", " ").split())
+    # What our own export escaped against formula injection.
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
+def safe_text(value):
+    """Text that Excel will show rather than evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def excel_value(value):
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: write the local time clerks expect.
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return safe_text(value)
+
+
+class XlsxWriter:
+    """Rows into a write-only workbook on disk; ``close()`` returns the file."""
+
+    def __init__(self, headers, text_columns=(), widths=None, title="Data"):
+        self.workbook = openpyxl.Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(title)
+        for index, header in enumerate(headers):
+            letter = openpyxl.utils.get_column_letter(index + 1)
+            dimension = self.sheet.column_dimensions[letter]
+            dimension.width = (widths or {}).get(header, max(12, min(len(header) + 4, 40)))
+            if header in text_columns:
+                # A clerk typing into this column gets text, not a number
+                # that Excel would round to 15 digits.
+                dimension.number_format = "@"
+        self.sheet.append(headers)
+
+    def append(self, row):
+        self.sheet.append([excel_value(v) for v in row])
+
+    def close(self):
+        handle = tempfile.TemporaryFile(suffix=".xlsx")
+        self.workbook.save(handle)
+        handle.seek(0)
+        return handle
+
+
+class CsvWriter:
+    def __init__(self, headers, **kwargs):
+        self.handle = tempfile.TemporaryFile(mode="w+b")
+        self.text = io.TextIOWrapper(self.handle, encoding="utf-8-sig", newline="")
+        # Indonesian Excel reads ";" as the separator.
+        self.writer = csv.writer(self.text, delimiter=";")
+        self.writer.writerow(headers)
+
+    def append(self, row):
+        self.writer.writerow([excel_value(v) for v in row])
+
+    def close(self):
+        self.text.flush()
+        self.text.detach()
+        self.handle.seek(0)
+        return self.handle
+
+
+def build_template(columns, example, instructions, choices):
+    """An import template: header, one example row, drop-downs, instructions.
+
+    ``columns`` are (header, is_text); ``choices`` maps a header to the
+    values offered in its drop-down list.
+    """
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet.append([name for name, _ in columns])
+    sheet.append(example)
+    for index, (name, is_text) in enumerate(columns, start=1):
+        letter = openpyxl.utils.get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(16, len(name) + 6)
+        sheet.cell(1, index).font = openpyxl.styles.Font(bold=True)
+        if is_text:
+            for row in range(2, 2001):
+                sheet.cell(row, index).number_format = "@"
+        if name in choices:
+            rule = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choices[name]) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Isian tidak dikenal",
+                error="Pilih salah satu isian dari daftar.",
+            )
+            rule.add(f"{letter}2:{letter}2000")
+            sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("Petunjuk")
+    notes.column_dimensions["A"].width = 110
+    for line in instructions:
+        notes.append([line])
+    notes["A1"].font = openpyxl.styles.Font(bold=True, size=13)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,333 @@
+"""Bulk import through the admin, with the sample files of tests/data.
+
+Oki operates DINKES (and PKM below it); Dedi operates DISDIK (and SMPN1).
+"""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from registry.models import AkunMedsos, Impor, Instansi, Pegawai, StatusImpor
+from tests.conftest import make_akun, make_pegawai
+
+DATA = Path(__file__).parent / "data"
+
+
+def upload(client, model, name, **fields):
+    with open(DATA / name, "rb") as handle:
+        response = client.post(reverse(f"admin:registry_{model}_import"), {"berkas": handle, **fields})
+    assert response.status_code == 200
+    return response
+
+
+def confirm(client, model, preview, **fields):
+    record = preview.context["record"]
+    return client.post(reverse(f"admin:registry_{model}_process_import"), {"impor": record.pk, **fields})
+
+
+def rejected(preview):
+    return {(number, column): message for number, column, message in preview.context["rejected"]}
+
+
+# Pegawai -----------------------------------------------------------------
+
+
+def test_roster_with_title_rows_aliases_and_merged_cells(client, tree, oki):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    assert preview.context["counts"] == {"baru": 5, "berubah": 0, "tetap": 0, "ditolak": 0}
+    assert not Pegawai.objects.exists(), "nothing is written before confirm"
+
+    assert confirm(client, "pegawai", preview).status_code == 302
+    people = {p.nama: p for p in Pegawai.objects.select_related("instansi")}
+    assert people["dr. Siti Rahayu"].nip == "198503122010011003"
+    # The merged UNIT KERJA cell covers rows 6 to 8.
+    assert {people[n].instansi.kode for n in ("Rudi Hartono", "Nur Aini", "Agus Saputra")} == {"PKM"}
+    assert people["Rudi Hartono"].status_kepegawaian == "PPPK"
+    assert people["Nur Aini"].status_kepegawaian == "PPPK_PW"
+    assert (people["Agus Saputra"].status_kepegawaian, people["Agus Saputra"].nik) == ("NON_ASN", "1671011203850001")
+    assert people["Hendra Wijaya"].nip == "197508172001121456"
+    record = Impor.objects.get()
+    assert (record.status, record.baru, record.rencana) == (StatusImpor.SELESAI, 5, None)
+
+
+def test_reimporting_the_same_file_changes_nothing(client, tree, oki):
+    client.force_login(oki)
+    confirm(client, "pegawai", upload(client, "pegawai", "pegawai_nominatif.xlsx"))
+    before = list(Pegawai.objects.order_by("pk").values_list("pk", "diubah_pada"))
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    assert preview.context["counts"] == {"baru": 0, "berubah": 0, "tetap": 5, "ditolak": 0}
+    confirm(client, "pegawai", preview)
+    assert list(Pegawai.objects.order_by("pk").values_list("pk", "diubah_pada")) == before
+
+
+def test_every_bad_row_is_named_with_its_column_and_reason(client, tree, oki):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_salah.xlsx")
+    reasons = rejected(preview)
+    assert "format kolom NIP sebagai Teks" in reasons[(2, "NIP BARU")]
+    assert "format kolom NIP sebagai Teks" in reasons[(3, "NIP BARU")]
+    assert "baris 5" in reasons[(4, "NIP")] and "baris 4" in reasons[(5, "NIP")]
+    assert "Pegawai Tetap" in reasons[(6, "JENIS PEGAWAI")]
+    assert "Dinas Pariwisata" in reasons[(7, "UNIT KERJA")]
+    assert "NIP dan NIK kosong" in reasons[(8, "NIP/NIK")]
+    assert "tanggal lahir" in reasons[(9, "NIK")]
+    assert "nama kosong" in reasons[(10, "NAMA LENGKAP")]
+    assert preview.context["counts"] == {"baru": 1, "berubah": 0, "tetap": 0, "ditolak": 9}
+    page = preview.content.decode()
+    assert "Impor hanya baris yang valid" in page
+
+
+def test_rejected_rows_download_with_keterangan(client, tree, oki):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_salah.xlsx")
+    url = reverse("admin:registry_pegawai_import_rejected", args=[preview.context["record"].pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "Baris" and rows[0][-1] == "Keterangan"
+    assert len(rows) == 10
+    assert rows[1][0] == 2 and "Teks" in rows[1][-1]
+
+
+def test_confirm_with_rejections_needs_an_explicit_choice(client, tree, oki):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_salah.xlsx")
+    again = confirm(client, "pegawai", preview)
+    assert again.status_code == 200
+    assert "9 baris ditolak" in again.content.decode()
+    assert not Pegawai.objects.exists()
+    assert confirm(client, "pegawai", preview, hanya_valid="1").status_code == 302
+    assert list(Pegawai.objects.values_list("nama", flat=True)) == ["Yang Benar"]
+    assert Impor.objects.get().ditolak == 9
+
+
+def test_operator_cannot_touch_another_agencys_staff(client, tree, oki, dedi):
+    make_pegawai(tree.smpn1, "Hendra Wijaya", nip="197508172001121456")
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    assert rejected(preview)[(10, "NIP")] == "NIP terdaftar di instansi lain; hubungi BKD untuk mutasi"
+    client.force_login(dedi)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    assert "tidak ditemukan di instansi yang Anda kelola" in rejected(preview)[(5, "UNIT KERJA")]
+    assert preview.context["counts"]["baru"] == 0
+
+
+def test_csv_from_indonesian_excel_and_with_bom(client, tree, dedi, ani):
+    client.force_login(dedi)
+    confirm(client, "pegawai", upload(client, "pegawai", "pegawai_excel_id.csv"))
+    assert set(Pegawai.objects.values_list("nama", flat=True)) == {"Ma\u2019ruf Amin", "Dewi Lestari"}
+    client.force_login(ani)
+    confirm(client, "pegawai", upload(client, "pegawai", "pegawai_utf8_bom.csv"))
+    assert Pegawai.objects.get(nip="197508172001121456").nama == "Hendra Wijaya, S.T."
+
+
+def test_changes_are_previewed_then_applied(client, tree, oki):
+    siti = make_pegawai(tree.dinkes, "Siti R.", nip="198503122010011003", jabatan="Dokter")
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    assert preview.context["counts"]["berubah"] == 1
+    row = preview.context["changed"][0]
+    assert row.changes["nama"] == ["Siti R.", "dr. Siti Rahayu"]
+    siti.refresh_from_db()
+    assert siti.nama == "Siti R."
+    confirm(client, "pegawai", preview)
+    siti.refresh_from_db()
+    assert (siti.nama, siti.jabatan) == ("dr. Siti Rahayu", "Dokter Ahli Muda")
+
+
+def test_roster_sync_deactivates_only_when_asked(client, tree, oki):
+    gone = make_pegawai(tree.pkm, "Sudah Pindah")
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx", instansi=tree.dinkes.pk, sinkron="on")
+    assert [m[1] for m in preview.context["missing"]] == ["Sudah Pindah"]
+    confirm(client, "pegawai", preview)
+    gone.refresh_from_db()
+    assert gone.aktif
+
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx", instansi=tree.dinkes.pk, sinkron="on")
+    confirm(client, "pegawai", preview, nonaktifkan="1")
+    gone.refresh_from_db()
+    assert not gone.aktif
+    assert Pegawai.objects.filter(pk=gone.pk).exists(), "never deleted"
+    assert Impor.objects.order_by("-pk").first().dinonaktifkan == 1
+
+
+def test_sync_is_refused_for_a_unit_outside_scope(client, tree, oki):
+    client.force_login(oki)
+    response = upload(client, "pegawai", "pegawai_nominatif.xlsx", instansi=tree.disdik.pk, sinkron="on")
+    assert "instansi" in response.context["form"].errors
+    assert not Impor.objects.exists()
+
+
+def test_verifikator_exports_but_imports_no_employees(client, tree, vina):
+    client.force_login(vina)
+    assert client.get(reverse("admin:registry_pegawai_import")).status_code == 403
+    with open(DATA / "pegawai_nominatif.xlsx", "rb") as handle:
+        assert client.post(reverse("admin:registry_pegawai_import"), {"berkas": handle}).status_code == 403
+    assert client.get(reverse("admin:registry_pegawai_export")).status_code == 200
+
+
+def test_cancel_and_abandoned_previews_leave_no_rows_behind(client, tree, oki, settings):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    confirm(client, "pegawai", preview, batal="1")
+    record = Impor.objects.get()
+    assert (record.status, record.rencana) == (StatusImpor.DIBATALKAN, None)
+
+    upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    settings.REGISTRI_IMPORT_TTL_MINUTES = -1
+    upload(client, "pegawai", "pegawai_excel_id.csv")
+    statuses = list(Impor.objects.order_by("pk").values_list("status", "rencana"))
+    assert statuses[1] == (StatusImpor.DIBATALKAN, None)
+    assert not Pegawai.objects.exists()
+
+
+def test_a_preview_belongs_to_its_uploader(client, tree, oki, django_user_model):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    other = django_user_model.objects.create_user("oki2", is_staff=True)
+    other.groups.set(oki.groups.all())
+    tree.dinkes.operator.add(other)
+    client.force_login(other)
+    assert confirm(client, "pegawai", preview).status_code == 404
+    assert not Pegawai.objects.exists()
+
+
+# Bad files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("dokumen_word.xlsx", "dokumen Word"),
+        ("rusak.xlsx", "rusak atau tidak lengkap"),
+        ("kosong.xlsx", "kosong"),
+        ("judul_saja.xlsx", "hanya berisi baris judul"),
+        ("tanpa_judul_kolom.xlsx", "Baris judul kolom tidak ditemukan"),
+    ],
+)
+def test_unreadable_files_get_a_clear_message_and_write_nothing(client, tree, oki, name, message):
+    client.force_login(oki)
+    response = upload(client, "pegawai", name)
+    assert message in " ".join(response.context["form"].errors["berkas"])
+    assert not Impor.objects.exists() and not Pegawai.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name,row,column,message",
+    [
+        ("angka_raksasa.xlsx", 2, "NAMA", "berisi angka"),
+        ("rumus.xlsx", 2, "NIP", "rumus yang belum dihitung"),
+        ("rumus.xlsx", 3, "NAMA", "rumus yang belum dihitung"),
+        ("nip_angka.xlsx", 2, "NIP", "format kolom NIP sebagai Teks"),
+    ],
+)
+def test_bad_cells_reject_their_row(client, tree, oki, name, row, column, message):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", name)
+    assert message in rejected(preview)[(row, column)]
+    confirm(client, "pegawai", preview, hanya_valid="1")
+    assert not Pegawai.objects.exists()
+
+
+def test_files_over_the_limit_are_refused(client, tree, oki, settings, tmp_path):
+    settings.REGISTRI_IMPORT_MAX_MB = 1
+    big = tmp_path / "besar.csv"
+    big.write_bytes(b"NIP;NAMA\n" + b"198503122010011003;Nama Panjang Sekali\n" * 40000)
+    client.force_login(oki)
+    with open(big, "rb") as handle:
+        response = client.post(reverse("admin:registry_pegawai_import"), {"berkas": handle})
+    assert "melebihi batas 1 MB" in " ".join(response.context["form"].errors["berkas"])
+
+
+# Akun and instansi ---------------------------------------------------------
+
+
+@pytest.fixture
+def roster(client, tree, oki):
+    client.force_login(oki)
+    confirm(client, "pegawai", upload(client, "pegawai", "pegawai_nominatif.xlsx"))
+
+
+def test_accounts_in_long_form(client, roster, tree):
+    preview = upload(client, "akunmedsos", "akun_panjang.xlsx")
+    reasons = rejected(preview)
+    assert "bukan profil" in reasons[(6, "AKUN")]
+    assert preview.context["counts"] == {"baru": 4, "berubah": 0, "tetap": 1, "ditolak": 1}
+    confirm(client, "akunmedsos", preview, hanya_valid="1")
+    assert set(AkunMedsos.objects.values_list("platform", "username")) == {
+        ("instagram", "siti.rahayu"), ("tiktok", "siti_rahayu"), ("tiktok", "rudi.h"), ("facebook", "agus.saputra"),
+    }
+
+
+def test_accounts_in_wide_form_from_a_google_form(client, roster):
+    preview = upload(client, "akunmedsos", "akun_google_form.csv")
+    reasons = rejected(preview)
+    assert "tautan pendek" in reasons[(3, "Akun TikTok")]
+    confirm(client, "akunmedsos", preview, hanya_valid="1")
+    assert set(AkunMedsos.objects.values_list("platform", "username")) == {
+        ("instagram", "siti.rahayu"), ("tiktok", "siti_rahayu"), ("instagram", "nur.aini"), ("x", "nur_aini"),
+    }
+    assert upload(client, "akunmedsos", "akun_google_form.csv").context["counts"]["tetap"] == 2
+
+
+def test_claimed_accounts_name_the_owner_only_within_scope(client, roster, tree, dedi):
+    make_akun(make_pegawai(tree.smpn1, "Guru Lain"), "instagram", "siti.rahayu")
+    make_akun(Pegawai.objects.get(nama="Rudi Hartono"), "tiktok", "siti_rahayu")
+    preview = upload(client, "akunmedsos", "akun_panjang.xlsx")
+    reasons = rejected(preview)
+    assert reasons[(2, "Instagram @siti.rahayu")] == (
+        "akun ini sudah terdaftar atas nama pegawai di instansi lain; hubungi BKD bila ini keliru"
+    )
+    assert reasons[(3, "TikTok @siti_rahayu")] == "akun ini sudah terdaftar atas nama Rudi Hartono"
+
+
+def test_units_with_parents_in_any_order(client, tree, ani):
+    client.force_login(ani)
+    preview = upload(client, "instansi", "instansi.xlsx")
+    assert preview.context["counts"] == {"baru": 3, "berubah": 0, "tetap": 0, "ditolak": 0}
+    confirm(client, "instansi", preview)
+    barat = Instansi.objects.get(kode="PKM-B")
+    assert barat.induk.kode == "DINKES-2" and barat.induk.induk == tree.pemda
+    assert Instansi.objects.get(kode="SMPN2").induk == tree.disdik
+    assert barat.jalur.startswith(tree.pemda.jalur)
+    assert upload(client, "instansi", "instansi.xlsx").context["counts"]["tetap"] == 3
+
+
+def test_operators_do_not_import_units(client, tree, oki):
+    client.force_login(oki)
+    assert client.get(reverse("admin:registry_instansi_import")).status_code == 403
+
+
+# Templates and the import record -----------------------------------------
+
+
+@pytest.mark.parametrize("model,first", [("pegawai", "NIP"), ("akunmedsos", "NIP"), ("instansi", "KODE")])
+def test_templates_are_ready_to_fill(client, tree, ani, model, first):
+    client.force_login(ani)
+    response = client.get(reverse(f"admin:registry_{model}_import_template"))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Data", "Petunjuk"]
+    data = workbook["Data"]
+    assert data["A1"].value == first
+    assert data.max_row >= 2
+    if first == "NIP":
+        assert data["A2"].number_format == "@" and data["B2"].number_format == "@"
+        assert data.data_validations.dataValidation
+    assert "Petunjuk" in workbook["Petunjuk"]["A1"].value
+
+
+def test_import_records_are_listed_per_user(client, tree, oki, ani, dedi):
+    client.force_login(oki)
+    confirm(client, "pegawai", upload(client, "pegawai", "pegawai_nominatif.xlsx"))
+    client.force_login(dedi)
+    assert client.get(reverse("admin:registry_impor_changelist")).context["cl"].result_count == 0
+    client.force_login(ani)
+    page = client.get(reverse("admin:registry_impor_changelist"))
+    assert page.context["cl"].result_count == 1
+    assert "pegawai_nominatif.xlsx" in page.content.decode()
