@@ -116,6 +116,12 @@ class Ekspor(ExportActionMixin):
     def get_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
 
+    def get_valid_export_item_pks(self, request):
+        # The library would load every id of the table to validate the
+        # selection; only the posted ids inside the user's scope are valid.
+        posted = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
+        return self.get_queryset(request).filter(pk__in=posted).values_list("pk", flat=True)
+
     # Django's default reads the whole result into memory; this streams
     # rows from the database into a temporary file.
     def _do_file_export(self, file_format, request, queryset, export_form=None):

@@ -580,7 +580,13 @@ class ImporQuerySet(models.QuerySet):
 
 class Impor(models.Model):
     pengguna = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="pengguna", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="pengguna",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Kosong: diimpor dari baris perintah tanpa --user.",
     )
     waktu = models.DateTimeField("waktu unggah", auto_now_add=True)
     selesai_pada = models.DateTimeField("selesai pada", null=True, blank=True)

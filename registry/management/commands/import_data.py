@@ -1,0 +1,88 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from registry import resources, sheets
+from registry.models import Impor, Instansi, StatusImpor
+
+KINDS = {"instansi": "instansi", "pegawai": "pegawai", "akun": "akun"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Impor berkas instansi, pegawai atau akun (.xlsx/.csv) dengan aturan yang sama dengan admin. "
+        "Menampilkan jumlah baris baru/berubah/tetap/ditolak dan setiap baris yang ditolak."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Periksa saja; tidak menyimpan apa pun.")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Simpan baris yang valid meski ada baris ditolak."
+        )
+        parser.add_argument(
+            "--user", help="Impor atas nama pengguna ini, dengan wilayah (scope) dan pencatatannya."
+        )
+        parser.add_argument("--instansi", help="Kode instansi untuk baris yang kolom unit kerjanya kosong.")
+
+    def handle(self, kind, file, dry_run, skip_invalid, user, instansi, **options):
+        account = self._user(user)
+        resource = resources.RESOURCES[KINDS[kind]](user=account)
+        plan_options = {}
+        if instansi:
+            unit = Instansi.objects.for_user(account).filter(kode__iexact=instansi).first()
+            if unit is None:
+                raise CommandError(f"Instansi dengan kode {instansi!r} tidak ditemukan.")
+            plan_options["instansi"] = unit.pk
+        try:
+            data = file.read_bytes()
+        except OSError as e:
+            raise CommandError(f"Berkas {file} tidak dapat dibaca: {e.strerror}.") from None
+        try:
+            plan = resource.plan(data, file.name, plan_options, progress=self._progress)
+        except sheets.FileRejected as e:
+            raise CommandError(str(e)) from None
+
+        counts = plan.counts
+        self.stdout.write(
+            f"Baru: {counts['baru']}  Berubah: {counts['berubah']}  "
+            f"Tidak berubah: {counts['tetap']}  Ditolak: {counts['ditolak']}"
+        )
+        for row in plan.rejected:
+            for column, message in row.reasons:
+                self.stdout.write(f"Baris {row.number}, kolom {column}: {message}")
+
+        if dry_run:
+            self.stdout.write("Uji coba (--dry-run): tidak ada yang disimpan.")
+        elif counts["ditolak"] and not skip_invalid:
+            self.stdout.write("Tidak ada yang disimpan karena ada baris ditolak (gunakan --skip-invalid).")
+        else:
+            try:
+                resource.apply(plan)
+            except resources.ImportCancelled as e:
+                raise CommandError(str(e)) from None
+            record = Impor(pengguna=account if account.pk else None, jenis=plan.kind, nama_berkas=file.name[:255])
+            resources.close_import(record, StatusImpor.SELESAI, plan)
+            self.stdout.write(self.style.SUCCESS(f"Tersimpan: {counts['baru']} baru, {counts['berubah']} berubah."))
+            return
+        if counts["ditolak"]:
+            raise CommandError(f"{counts['ditolak']} baris ditolak; tidak ada yang disimpan.")
+
+    def _user(self, username):
+        User = get_user_model()
+        if username is None:
+            # IT staff on the server act for the whole registry.
+            return User(username="baris-perintah", is_superuser=True, is_active=True)
+        try:
+            return User.objects.get(username=username, is_active=True)
+        except User.DoesNotExist:
+            raise CommandError(f"Pengguna aktif {username!r} tidak ditemukan.") from None
+
+    def _progress(self, done, total):
+        width = 30
+        filled = width * done // max(total, 1)
+        ending = "\n" if done == total else ""
+        self.stderr.write(f"\rMemeriksa baris [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=ending)
+        self.stderr.flush()
