@@ -75,3 +75,16 @@ def test_accounts_and_units_from_the_command_line(tree):
     assert "Baris 3, kolom Akun TikTok" in out
     out, _ = run("instansi", str(DATA / "instansi.xlsx"))
     assert "Baru: 3" in out
+
+
+def test_stale_previews_are_discarded_by_the_cleanup_command(client, tree, oki, settings):
+    client.force_login(oki)
+    with open(DATA / "pegawai_nominatif.xlsx", "rb") as handle:
+        client.post("/registry/pegawai/import/", {"berkas": handle})
+    out = StringIO()
+    call_command("bersihkan_impor", stdout=out)
+    assert out.getvalue().startswith("0 pratinjau")
+    settings.REGISTRI_IMPORT_TTL_MINUTES = -1
+    call_command("bersihkan_impor", stdout=out)
+    assert "1 pratinjau" in out.getvalue()
+    assert Impor.objects.get().rencana is None
