@@ -149,6 +149,8 @@ class ImporEkspor(ImportMixin, Ekspor):
     rows named and downloadable; optionally only the valid rows."""
 
     import_template_name = "admin/registry/impor.html"
+    # Both buttons; the mixins alone would show only Import.
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     import_form = ImporForm
     # What a confirm wrote is logged as an Impor record, not row by row.
     skip_admin_log = True

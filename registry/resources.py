@@ -52,6 +52,10 @@ TRUE_WORDS = {"ya", "y", "aktif", "true", "1", "benar"}
 FALSE_WORDS = {"tidak", "t", "nonaktif", "tidakaktif", "false", "0", "salah"}
 
 
+def ya_tidak(value):
+    return "Ya" if value else "Tidak"
+
+
 def _key(text):
     """Matching key for names typed by hand: case, spacing and punctuation ignored."""
     return re.sub(r"[\W_]+", "", str(text).casefold())
@@ -370,7 +374,7 @@ class PegawaiResource(RegistryResource):
 
     export_converters = {
         "status_kepegawaian": lambda v: StatusKepegawaian(v).label,
-        "aktif": lambda v: "Ya" if v else "Tidak",
+        "aktif": ya_tidak,
         "kepatuhan": lambda v: Kepatuhan(v).label if v else "Nonaktif",
     }
 
@@ -594,7 +598,7 @@ class AkunMedsosResource(RegistryResource):
 
     export_converters = {
         "platform": lambda v: Platform(v).label,
-        "wajib_diikuti": lambda v: "Ya" if v else "Tidak",
+        "wajib_diikuti": ya_tidak,
         "hasil_terakhir": lambda v: HasilVerifikasi(v).label if v else "Belum diverifikasi",
     }
 
@@ -766,7 +770,7 @@ class InstansiResource(RegistryResource):
         fields = ["kode", "nama", "singkatan", "induk", "aktif"]
         export_order = fields
 
-    export_converters = {"aktif": lambda v: "Ya" if v else "Tidak", "induk__kode": lambda v: v or ""}
+    export_converters = {"aktif": ya_tidak, "induk__kode": lambda v: v or ""}
 
     def read_row(self, table, cells, row):
         values = row.values

@@ -147,3 +147,15 @@ def test_nobody_without_permission_exports(client, staff, django_user_model):
     client.force_login(someone)
     assert client.get(reverse("admin:registry_pegawai_export")).status_code == 403
     assert Pegawai.objects.count() == 4
+
+
+@pytest.mark.parametrize("model,buttons", [
+    ("pegawai", {"import", "export"}),
+    ("akunmedsos", {"import", "export"}),
+    ("verifikasi", {"export"}),
+])
+def test_lists_offer_import_and_export_buttons(client, tree, oki, model, buttons):
+    client.force_login(oki)
+    page = client.get(reverse(f"admin:registry_{model}_changelist")).content.decode()
+    for button in ("import", "export"):
+        assert (f'class="{button}_link"' in page) == (button in buttons), button
