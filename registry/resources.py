@@ -153,6 +153,10 @@ class RegistryResource(resources.ModelResource):
     template_example = []
     template_choices = {}
     template_instructions = []
+    # Export: attribute -> function making the cell a clerk reads ("Ya").
+    export_converters = {}
+    # Written as text and formatted as Text, so Excel keeps all 18 digits.
+    text_columns = {"NIP", "NIK"}
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -168,7 +172,7 @@ class RegistryResource(resources.ModelResource):
         total = len(table.rows)
         for done, (number, cells) in enumerate(table.rows, start=1):
             row = Row(number, [sheets.cell_text(c) for c in cells])
-            for index, cell_index in table.columns.items():
+            for cell_index in table.columns.values():
                 if (number, cell_index) in table.uncalculated:
                     row.problems.append([
                         headers[cell_index],
@@ -243,17 +247,14 @@ class RegistryResource(resources.ModelResource):
         chosen = self.get_export_fields(field_names)
         paths = [f.attribute for f in chosen]
         converters = [self.export_converters.get(f.attribute) for f in chosen]
-        queryset = self.export_queryset(queryset).order_by("pk").values_list(*paths)
+        # The list's own order: what the clerk saw on screen.
+        queryset = self.export_queryset(queryset).values_list(*paths)
 
         def rows():
             for values in queryset.iterator(chunk_size=2000):
                 yield [convert(v) if convert else v for convert, v in zip(converters, values)]
 
         return [f.column_name for f in chosen], rows()
-
-    export_converters = {}
-    # Written as text and formatted as Text, so Excel keeps all 18 digits.
-    text_columns = {"NIP", "NIK"}
 
     def export_queryset(self, queryset):
         return queryset
@@ -276,12 +277,10 @@ class UnitIndex:
         self.by_key = defaultdict(set)
         self.by_kode = {}
         self.jalur = {}
-        self.names = {}
         for pk, kode, nama, singkatan, jalur in Instansi.objects.for_user(user).values_list(
             "pk", "kode", "nama", "singkatan", "jalur"
         ):
             self.jalur[pk] = jalur
-            self.names[pk] = nama
             self.by_kode[_key(kode)] = pk
             for text in (kode, nama, singkatan):
                 if text:
