@@ -19,9 +19,11 @@ from registry.models import (
     Instansi,
     Kepatuhan,
     Pegawai,
+    Pengaturan,
     Platform,
     StatusImpor,
     Verifikasi,
+    apply_verification,
     subquery_count,
 )
 
@@ -34,6 +36,8 @@ admin.site.site_url = None
 # Change lists need the width on a 1366-pixel office screen more than a
 # second copy of the index.
 admin.site.enable_nav_sidebar = False
+# Key figures and the way to Evaluasi, Rekap and the queue (templatetags/registri.py).
+admin.site.index_template = "admin/registry/beranda.html"
 
 
 def scoped(model, request):
@@ -344,10 +348,15 @@ class InstansiAdmin(ImporEkspor, ScopedAdmin):
             )
         )
 
-    def get_fields(self, request, obj=None):
-        fields = ["kode", "nama", "singkatan", "induk", "aktif", "operator"]
+    def get_fieldsets(self, request, obj=None):
+        fields = ["kode", "nama", "singkatan", "induk", "aktif"]
         # Who operates which unit is user management: the Admin BKD's job.
-        return fields if request.user.is_superuser else fields[:-1]
+        if request.user.is_superuser:
+            fields.append("operator")
+        return [
+            (None, {"fields": fields}),
+            ("Penandatangan daftar cetak", {"fields": ["kepala_jabatan", "kepala_nama", "kepala_nip"]}),
+        ]
 
     @admin.display(description="nama", ordering="jalur")
     def nama_bertingkat(self, obj):
@@ -521,6 +530,18 @@ class PegawaiAdmin(ImporEkspor, ScopedAdmin):
     ]
     inlines = [AkunPegawaiInline]
 
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("evaluasi/<slug:jenis>/", wrap(views.evaluasi), name="registry_evaluasi"),
+            path("evaluasi/<slug:jenis>/cetak/", wrap(views.evaluasi_cetak), name="registry_evaluasi_cetak"),
+            path("evaluasi/<slug:jenis>/unduh/", wrap(views.evaluasi_unduh), name="registry_evaluasi_unduh"),
+            path("rekap/", wrap(views.rekap), name="registry_rekap"),
+            path("rekap/cetak/", wrap(views.rekap_cetak), name="registry_rekap_cetak"),
+            path("rekap/unduh/", wrap(views.rekap_unduh), name="registry_rekap_unduh"),
+            *super().get_urls(),
+        ]
+
     def get_queryset(self, request):
         return (
             super()
@@ -662,6 +683,17 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
     ]
     readonly_fields = ["hasil_terakhir", "diverifikasi_pada", "diikuti"]
     inlines = [RiwayatVerifikasiInline]
+    actions = ["catat_hasil"]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("antrean/", wrap(views.antrean), name="registry_akunmedsos_antrean"),
+            path("resmi/", wrap(views.akun_resmi), name="registry_akunmedsos_resmi"),
+            path("<int:pk>/pengikut/", wrap(views.pengikut), name="registry_akunmedsos_pengikut"),
+            path("<int:pk>/statistik/", wrap(views.statistik), name="registry_akunmedsos_statistik"),
+            *super().get_urls(),
+        ]
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, _search_username(search_term.strip()))
@@ -679,6 +711,34 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
     @admin.display(description="mengikuti akun resmi")
     def diikuti(self, obj):
         return ", ".join(str(a) for a in obj.mengikuti.all()) or "—"
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("registry.add_verifikasi")
+
+    @admin.action(description="Catat hasil verifikasi untuk akun terpilih", permissions=["verify"])
+    def catat_hasil(self, request, queryset):
+        form = CatatHasilForm(request.POST if "konfirmasi" in request.POST else None)
+        if form.is_valid():
+            count = views.record_bulk(request, queryset, form.cleaned_data["hasil"], form.cleaned_data["catatan"])
+            label = HasilVerifikasi(form.cleaned_data["hasil"]).label
+            self.message_user(request, f"Hasil \"{label}\" tercatat untuk {count} akun.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Catat hasil verifikasi",
+            "opts": self.opts,
+            "form": form,
+            "count": queryset.count(),
+            "sample": queryset.select_related("pegawai", "instansi")[:100],
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/registry/catat_hasil.html", context)
+
+
+class CatatHasilForm(forms.Form):
+    hasil = forms.ChoiceField(label="Hasil", choices=HasilVerifikasi.choices)
+    catatan = forms.CharField(label="Catatan", required=False, max_length=500)
 
 
 # Verifikasi --------------------------------------------------------------
@@ -753,7 +813,11 @@ class VerifikasiAdmin(Ekspor, ScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.akun.refresh_status()
+        if change:
+            form.instance.akun.refresh_status()
+        else:
+            # Unticked required accounts were looked for and not found.
+            apply_verification(form.instance, checked=form.instance.akun.required_official())
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -786,6 +850,27 @@ class ImporAdmin(ScopedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pengaturan)
+class PengaturanAdmin(admin.ModelAdmin):
+    """One row: the letterhead, place and BKD signatory of every printed list."""
+
+    fieldsets = [
+        ("Kop surat", {"fields": ["kop_pemda", "kop_instansi", "kop_alamat"]}),
+        ("Penandatangan BKD", {"fields": ["tempat", "ttd_jabatan", "ttd_nama", "ttd_nip"]}),
+        ("Verifikasi", {"fields": ["kedaluwarsa_hari"]}),
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        setting = Pengaturan.current()
+        return HttpResponseRedirect(reverse("admin:registry_pengaturan_change", args=[setting.pk]))
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

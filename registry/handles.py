@@ -176,6 +176,9 @@ def _username_from_url(text):
             code="not_profile",
         )
     first = segments[0]
+    # Instagram's own exports link profiles as instagram.com/_u/<name>.
+    if platform in (INSTAGRAM, THREADS) and first == "_u" and len(segments) > 1:
+        first = segments[1]
     if first.lower() in NOT_PROFILES[platform]:
         raise ValidationError(
             f"tautan ini menuju halaman /{first}/ di {PLATFORM_NAMES[platform]}, bukan profil; "

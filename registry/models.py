@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Length, Lower, StrIndex, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -87,6 +87,16 @@ class Instansi(models.Model):
         related_name="instansi_dioperasikan",
         help_text="Operator OPD yang mengelola instansi ini dan semua unit di bawahnya.",
     )
+    kepala_jabatan = models.CharField(
+        "jabatan penandatangan", max_length=200, blank=True, help_text="Misalnya: Kepala Dinas Kesehatan."
+    )
+    kepala_nama = models.CharField(
+        "nama penandatangan",
+        max_length=200,
+        blank=True,
+        help_text="Menandatangani daftar cetak instansi ini dan unit di bawahnya yang tidak memiliki penandatangan.",
+    )
+    kepala_nip = models.CharField("NIP penandatangan", max_length=18, blank=True)
     # Materialised path of zero-padded ids ("000001/000004/"), so that a
     # subtree is one indexed prefix match on any database.
     jalur = models.CharField("jalur pohon", max_length=255, editable=False, default="")
@@ -206,34 +216,66 @@ def identity_errors(status, nip, nik, skip=()):
 class PegawaiQuerySet(ScopedQuerySet):
     path_fields = ("instansi__jalur",)
 
-    def with_kepatuhan(self):
+    def with_kepatuhan(self, platform=None):
         """Annotate ``kepatuhan`` (DESIGN §3) in SQL; NULL for inactive staff."""
-        accounts = AkunMedsos.objects.filter(pegawai=OuterRef("pk"))
-        valid = accounts.filter(hasil_terakhir=HasilVerifikasi.VALID)
-        followed_by_valid = AkunMedsos.objects.filter(
-            pegawai=OuterRef(OuterRef("pk")),
-            hasil_terakhir=HasilVerifikasi.VALID,
-            platform=OuterRef("platform"),
-            mengikuti=OuterRef("pk"),
-        )
-        # Required: wajib accounts of the employee's instansi or any unit
-        # above it, i.e. whose owner's path is a prefix of the employee's.
-        missed = (
-            AkunMedsos.objects.filter(wajib_diikuti=True)
-            .alias(owner_at=StrIndex(OuterRef("instansi__jalur"), F("instansi__jalur")))
-            .filter(owner_at=1)
-            .filter(~Exists(followed_by_valid))
-        )
-        return self.annotate(
-            kepatuhan=Case(
-                When(aktif=False, then=Value(None)),
-                When(~Exists(accounts), then=Value(Kepatuhan.BELUM_PUNYA_AKUN)),
-                When(~Exists(valid), then=Value(Kepatuhan.BELUM_DIVERIFIKASI)),
-                When(Exists(missed), then=Value(Kepatuhan.BELUM_MENGIKUTI)),
-                default=Value(Kepatuhan.PATUH),
-                output_field=models.CharField(),
+        return self.annotate(kepatuhan=kepatuhan_expression(platform))
+
+    def counts_per_unit(self):
+        """{instansi_id: counts} of active staff, in one grouped query.
+
+        The counts are those a head of agency reports: active staff, with an
+        account, with a verified account, complying fully, with no account.
+        """
+        K = Kepatuhan
+        rows = (
+            self.filter(aktif=True)
+            .alias(kepatuhan=kepatuhan_expression())
+            .values("instansi_id")
+            .annotate(
+                aktif=Count("pk"),
+                punya_akun=Count("pk", filter=~Q(kepatuhan=K.BELUM_PUNYA_AKUN)),
+                terverifikasi=Count("pk", filter=Q(kepatuhan__in=[K.BELUM_MENGIKUTI, K.PATUH])),
+                patuh=Count("pk", filter=Q(kepatuhan=K.PATUH)),
+                tanpa_akun=Count("pk", filter=Q(kepatuhan=K.BELUM_PUNYA_AKUN)),
             )
+            .order_by()
         )
+        return {row.pop("instansi_id"): row for row in rows}
+
+
+def kepatuhan_expression(platform=None):
+    """The compliance state of the outer Pegawai row, as one SQL expression.
+
+    With ``platform``, the question is asked of that platform alone: an
+    account there, a valid one, following the required accounts there.
+    """
+    accounts = AkunMedsos.objects.filter(pegawai=OuterRef("pk"))
+    required = AkunMedsos.objects.filter(wajib_diikuti=True)
+    if platform:
+        accounts = accounts.filter(platform=platform)
+        required = required.filter(platform=platform)
+    valid = accounts.filter(hasil_terakhir=HasilVerifikasi.VALID)
+    followed_by_valid = AkunMedsos.objects.filter(
+        pegawai=OuterRef(OuterRef("pk")),
+        hasil_terakhir=HasilVerifikasi.VALID,
+        platform=OuterRef("platform"),
+        mengikuti=OuterRef("pk"),
+    )
+    # Required: wajib accounts of the employee's instansi or any unit
+    # above it, i.e. whose owner's path is a prefix of the employee's.
+    missed = (
+        required.alias(owner_at=StrIndex(OuterRef("instansi__jalur"), F("instansi__jalur")))
+        .filter(owner_at=1)
+        .filter(~Exists(followed_by_valid))
+    )
+    return Case(
+        When(aktif=False, then=Value(None)),
+        When(~Exists(accounts), then=Value(Kepatuhan.BELUM_PUNYA_AKUN)),
+        When(~Exists(valid), then=Value(Kepatuhan.BELUM_DIVERIFIKASI)),
+        When(Exists(missed), then=Value(Kepatuhan.BELUM_MENGIKUTI)),
+        default=Value(Kepatuhan.PATUH),
+        output_field=models.CharField(),
+    )
 
 
 class Pegawai(models.Model):
@@ -483,17 +525,54 @@ class AkunMedsos(models.Model):
             raise ValidationError(errors)
 
     def refresh_status(self):
-        """Set the current state from the latest verification.
+        """Set the latest result and time from the history.
 
-        Follows come only from a manual check; a follower-list import sets
-        them directly on each account (see ``Verifikasi.sumber``).
+        Follows are not recomputed: each check or follower list updates
+        only the follows it observed (``record_verification``,
+        ``followers.apply``), and an older entry says nothing about now.
         """
         latest = self.verifikasi.order_by("-waktu", "-pk").first()
         self.hasil_terakhir = latest.hasil if latest else None
         self.diverifikasi_pada = latest.waktu if latest else None
         self.save(update_fields=["hasil_terakhir", "diverifikasi_pada"])
-        if latest and latest.sumber == SumberVerifikasi.MANUAL:
-            self.mengikuti.set(latest.mengikuti.all())
+
+    def required_official(self):
+        """The official accounts on this platform that the owner must follow."""
+        if self.pegawai_id is None:
+            return AkunMedsos.objects.none()
+        return required_official(self.pegawai.instansi.jalur, self.platform)
+
+
+def required_official(jalur, platform):
+    """Wajib official accounts on ``platform`` of the unit at ``jalur`` or above."""
+    ancestors = [int(segment) for segment in jalur.split("/") if segment]
+    return AkunMedsos.objects.filter(wajib_diikuti=True, platform=platform, instansi__in=ancestors)
+
+
+def apply_verification(verifikasi, checked=()):
+    """Make a recorded check the account's current state.
+
+    ``checked`` are the official accounts the checker looked for; follows
+    to those are set from what the check saw (``verifikasi.mengikuti``),
+    follows to any other account are left as they were.
+    """
+    akun = verifikasi.akun
+    seen = {a.pk for a in verifikasi.mengikuti.all()}
+    unseen = {a.pk for a in checked} - seen
+    if unseen:
+        akun.mengikuti.remove(*unseen)
+    if seen:
+        akun.mengikuti.add(*seen)
+    akun.refresh_status()
+
+
+@transaction.atomic
+def record_verification(akun, pemeriksa, hasil, seen=(), checked=(), **fields):
+    """Record one check of ``akun`` (see ``apply_verification``)."""
+    verifikasi = Verifikasi.objects.create(akun=akun, pemeriksa=pemeriksa, hasil=hasil, **fields)
+    verifikasi.mengikuti.set(seen)
+    apply_verification(verifikasi, checked)
+    return verifikasi
 
 
 class SumberVerifikasi(models.TextChoices):
@@ -563,6 +642,7 @@ class JenisImpor(models.TextChoices):
     INSTANSI = "instansi", "Instansi"
     PEGAWAI = "pegawai", "Pegawai"
     AKUN = "akun", "Akun media sosial"
+    PENGIKUT = "pengikut", "Daftar pengikut akun resmi"
 
 
 class StatusImpor(models.TextChoices):
@@ -618,3 +698,63 @@ class Impor(models.Model):
 
     def __str__(self):
         return f"{self.get_jenis_display()}: {self.nama_berkas} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"
+
+
+class Pengaturan(models.Model):
+    """The letterhead and the BKD's signatory of printed lists: one row."""
+
+    kop_pemda = models.CharField(
+        "kop: pemerintah daerah", max_length=200, default="PEMERINTAH KABUPATEN SUKAMAJU"
+    )
+    kop_instansi = models.CharField(
+        "kop: badan kepegawaian",
+        max_length=200,
+        default="BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
+    )
+    kop_alamat = models.CharField(
+        "kop: alamat", max_length=300, blank=True, default="Jalan Merdeka Nomor 1, Sukamaju"
+    )
+    tempat = models.CharField(
+        "tempat penandatanganan", max_length=100, default="Sukamaju", help_text="Misalnya: Palembang."
+    )
+    ttd_jabatan = models.CharField("jabatan penandatangan BKD", max_length=200, default="Kepala BKPSDM")
+    ttd_nama = models.CharField("nama penandatangan BKD", max_length=200, blank=True)
+    ttd_nip = models.CharField("NIP penandatangan BKD", max_length=18, blank=True)
+    kedaluwarsa_hari = models.PositiveIntegerField(
+        "verifikasi kedaluwarsa setelah (hari)",
+        default=180,
+        help_text="Akun yang terakhir diperiksa lebih lama dari ini masuk lagi ke antrean verifikasi.",
+    )
+
+    class Meta:
+        verbose_name = "pengaturan cetak dan verifikasi"
+        verbose_name_plural = "pengaturan cetak dan verifikasi"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pk=1),
+                name="%(app_label)s_%(class)s_satu_baris",
+                violation_error_message="Pengaturan hanya satu.",
+            )
+        ]
+
+    def __str__(self):
+        return "Pengaturan cetak dan verifikasi"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def signatory(self, instansi):
+        """(jabatan, nama, nip) for a list of ``instansi``: its head, the nearest
+        head above it, or the BKD's."""
+        if instansi is not None:
+            ancestors = [int(segment) for segment in instansi.jalur.split("/") if segment]
+            heads = {
+                unit.pk: unit
+                for unit in Instansi.objects.filter(pk__in=ancestors).exclude(kepala_nama="")
+            }
+            for pk in reversed(ancestors):
+                if pk in heads:
+                    unit = heads[pk]
+                    return unit.kepala_jabatan or f"Kepala {unit.nama}", unit.kepala_nama, unit.kepala_nip
+        return self.ttd_jabatan, self.ttd_nama, self.ttd_nip

@@ -79,11 +79,11 @@ def read_table(data, filename, aliases, required, expected):
         )
     if not data.strip():
         raise FileRejected("Berkas kosong; pilih berkas yang berisi data.")
-    rows, uncalculated, merged = _read_rows(data, filename)
+    rows, uncalculated, merged = read_rows(data, filename)
     return _find_header(rows, aliases, required, expected, uncalculated, merged)
 
 
-def _read_rows(data, filename):
+def read_rows(data, filename):
     if data.startswith(b"PK\x03\x04"):
         return _read_workbook(data, _check_zip(data))
     if data.startswith(OLE_MAGIC):
@@ -182,7 +182,7 @@ def _uncalculated_formulas(archive, index):
     return found
 
 
-def _decode(data):
+def decode(data):
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -195,7 +195,7 @@ def _decode(data):
 
 
 def _read_csv(data):
-    text = _decode(data)
+    text = decode(data)
     sample = [line for line in text.splitlines()[:50] if line.strip()]
     best, best_score = ",", -1
     for delimiter in (";", ",", "\t"):

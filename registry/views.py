@@ -1,17 +1,55 @@
 """Custom admin views. Each is wrapped by ``admin_site.admin_view`` (which
-only checks ``is_staff``) and checks model permissions and scope itself."""
+only checks ``is_staff``) and checks model permissions and scope itself;
+every query goes through ``for_user``."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 
-from registry.models import Verifikasi
+from registry import followers, resources, sheets
+from registry.filters import EVALUASI, EvaluasiFilter, RekapForm
+from registry.models import (
+    AkunMedsos,
+    HasilVerifikasi,
+    Impor,
+    Instansi,
+    JenisImpor,
+    Kepatuhan,
+    Pegawai,
+    Pengaturan,
+    Platform,
+    StatusImpor,
+    StatusKepegawaian,
+    SumberVerifikasi,
+    Verifikasi,
+    record_verification,
+    subquery_count,
+)
+
+EVALUASI_PER_PAGE = 100
+
+
+def require(request, permission):
+    if not request.user.has_perm(f"registry.{permission}"):
+        raise PermissionDenied
+
+
+def page_context(request, title, **extra):
+    return {**admin.site.each_context(request), "title": title, **extra}
 
 
 def bukti_verifikasi(request, pk):
     """A verification's screenshot, to those who may view that verification."""
-    if not request.user.has_perm("registry.view_verifikasi"):
-        raise PermissionDenied
+    require(request, "view_verifikasi")
     verifikasi = get_object_or_404(Verifikasi.objects.for_user(request.user), pk=pk)
     if not verifikasi.bukti:
         raise Http404("Verifikasi ini tidak memiliki bukti.")
@@ -21,3 +59,447 @@ def bukti_verifikasi(request, pk):
         raise Http404("Berkas bukti tidak ditemukan di server.") from None
     # admin_view's never_cache keeps this personal data out of shared caches.
     return FileResponse(handle)
+
+
+def home_unit(request):
+    """The unit a user's lists are about by default: the top of their scope."""
+    return Instansi.objects.for_user(request.user).filter(aktif=True).order_by("jalur").first()
+
+
+def signatory_for(unit):
+    settings_row = Pengaturan.current()
+    jabatan, nama, nip = settings_row.signatory(unit)
+    return {"jabatan": jabatan, "nama": nama, "nip": nip, "tempat": settings_row.tempat, "kop": settings_row}
+
+
+# Verification queue --------------------------------------------------------
+
+
+class AntreanForm(forms.Form):
+    akun = forms.IntegerField(widget=forms.HiddenInput)
+    hasil = forms.ChoiceField(choices=HasilVerifikasi.choices)
+    mengikuti = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    catatan = forms.CharField(
+        label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
+    bukti = forms.FileField(
+        label="Tangkapan layar (opsional)", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
+
+    def __init__(self, *args, required=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mengikuti"].choices = [(str(a.pk), f"{a.get_platform_display()} @{a.username}") for a in required]
+
+    def clean_bukti(self):
+        bukti = self.cleaned_data.get("bukti")
+        if bukti:
+            if bukti.size > 5 * 1024 * 1024:
+                raise ValidationError("Tangkapan layar paling besar 5 MB.")
+            if not bukti.name.lower().endswith((".png", ".jpg", ".jpeg", ".webp")):
+                raise ValidationError("Tangkapan layar harus berupa gambar PNG, JPG atau WEBP.")
+        return bukti
+
+
+def _queue(request, unit, platform, skipped):
+    stale = timezone.now() - datetime.timedelta(days=Pengaturan.current().kedaluwarsa_hari)
+    accounts = (
+        AkunMedsos.objects.for_user(request.user)
+        .filter(pegawai__aktif=True)
+        .filter(Q(hasil_terakhir__isnull=True) | Q(diverifikasi_pada__lt=stale))
+        .select_related("pegawai__instansi")
+    )
+    if unit:
+        accounts = accounts.filter(pegawai__instansi__jalur__startswith=unit.jalur)
+    if platform:
+        accounts = accounts.filter(platform=platform)
+    return accounts.exclude(pk__in=skipped).order_by(F("diverifikasi_pada").asc(nulls_first=True), "pk")
+
+
+def antrean(request):
+    """One unverified or stale account at a time, straight on to the next."""
+    require(request, "add_verifikasi")
+    units = Instansi.objects.for_user(request.user).filter(aktif=True)
+    chosen = request.GET.get("instansi", "")
+    unit = units.filter(pk=chosen).first() if chosen.isdigit() else None
+    platform = request.GET.get("platform") if request.GET.get("platform") in Platform.values else ""
+    query = request.GET.urlencode()
+    skipped = request.session.get("antrean_lewati", [])
+
+    if request.method == "POST":
+        if "lewati" in request.POST:
+            skipped = [*skipped, int(request.POST.get("akun", 0) or 0)][-500:]
+            request.session["antrean_lewati"] = skipped
+            return HttpResponseRedirect(f"{request.path}?{query}")
+        akun = get_object_or_404(_queue(request, unit, platform, []), pk=request.POST.get("akun") or 0)
+        required = list(akun.required_official())
+        form = AntreanForm(request.POST, request.FILES, required=required)
+        if form.is_valid():
+            seen = [a for a in required if str(a.pk) in form.cleaned_data["mengikuti"]]
+            record_verification(
+                akun,
+                request.user,
+                form.cleaned_data["hasil"],
+                seen=seen,
+                checked=required,
+                catatan=form.cleaned_data["catatan"],
+                bukti=form.cleaned_data["bukti"] or "",
+            )
+            messages.success(
+                request, f"@{akun.username}: {HasilVerifikasi(form.cleaned_data['hasil']).label} tercatat."
+            )
+            return HttpResponseRedirect(f"{request.path}?{query}")
+    else:
+        if request.GET.get("ulang"):
+            request.session["antrean_lewati"] = skipped = []
+        akun = _queue(request, unit, platform, skipped).first()
+        required = list(akun.required_official()) if akun else []
+        form = AntreanForm(initial={"akun": akun.pk} if akun else None, required=required)
+
+    remaining = _queue(request, unit, platform, skipped).count()
+    return TemplateResponse(
+        request,
+        "admin/registry/antrean.html",
+        page_context(
+            request,
+            "Antrean verifikasi",
+            akun=akun,
+            form=form,
+            units=units,
+            unit=unit,
+            platforms=Platform.choices,
+            platform=platform,
+            remaining=remaining,
+            skipped=len(skipped),
+            results=HasilVerifikasi.choices,
+            opts=AkunMedsos._meta,
+        ),
+    )
+
+
+def record_bulk(request, queryset, hasil, catatan):
+    """One verification per account with the same result; follows untouched."""
+    now = timezone.now()
+    accounts = list(queryset.values_list("pk", flat=True))
+    Verifikasi.objects.bulk_create(
+        [Verifikasi(akun_id=pk, waktu=now, pemeriksa=request.user, hasil=hasil, catatan=catatan) for pk in accounts],
+        batch_size=500,
+    )
+    AkunMedsos.objects.filter(pk__in=accounts).update(hasil_terakhir=hasil, diverifikasi_pada=now)
+    return len(accounts)
+
+
+# Follower lists --------------------------------------------------------------
+
+
+class PengikutForm(forms.Form):
+    berkas = forms.FileField(
+        label="Berkas daftar pengikut",
+        help_text="ZIP unduhan informasi Instagram, followers_1.json/.html, JSON ekspor TikTok, "
+        "atau daftar .txt/.csv/.xlsx (satu akun per baris).",
+    )
+
+
+def pengikut(request, pk):
+    """Upload an official account's follower list, preview, then confirm."""
+    require(request, "add_verifikasi")
+    official = get_object_or_404(AkunMedsos.objects.for_user(request.user).filter(instansi__isnull=False), pk=pk)
+    form = PengikutForm(request.POST or None, request.FILES or None)
+    context = page_context(request, f"Daftar pengikut {official}", official=official, form=form,
+                           opts=AkunMedsos._meta)
+
+    if request.method == "POST" and "impor" in request.POST:
+        record = get_object_or_404(
+            Impor.objects.for_user(request.user), pk=request.POST["impor"], jenis=JenisImpor.PENGIKUT,
+            status=StatusImpor.PRATINJAU,
+        )
+        names = resources.Plan.load(record.rencana).options["usernames"]
+        result = followers.match(official, followers.FollowerList(set(names), 0))
+        if "batal" in request.POST:
+            resources.close_import(record, StatusImpor.DIBATALKAN)
+            messages.info(request, "Impor daftar pengikut dibatalkan; tidak ada yang berubah.")
+        else:
+            followers.apply(official, result, request.user, record.nama_berkas)
+            _close_followers(record, result)
+            messages.success(
+                request,
+                f"Daftar pengikut diterapkan: {len(result.to_add)} akun kini mengikuti, "
+                f"{len(result.to_remove)} tidak lagi mengikuti, {result.followers} pengikut tercatat.",
+            )
+        return HttpResponseRedirect(reverse("admin:registry_akunmedsos_statistik", args=[official.pk]))
+
+    if request.method == "POST" and form.is_valid():
+        resources.discard_stale_imports()
+        upload = form.cleaned_data["berkas"]
+        try:
+            found = followers.read(upload.read(), upload.name, official.platform)
+        except sheets.FileRejected as e:
+            form.add_error("berkas", str(e))
+        else:
+            result = followers.match(official, found)
+            plan = resources.Plan(JenisImpor.PENGIKUT, upload.name, [], [], {"usernames": sorted(found.usernames)})
+            record = Impor.objects.create(
+                pengguna=request.user, jenis=JenisImpor.PENGIKUT, nama_berkas=upload.name[:255],
+                rencana=plan.dump(), ditolak=found.unreadable,
+            )
+            context.update(record=record, result=result, found=result.found[:200], absent=result.absent[:200])
+    return TemplateResponse(request, "admin/registry/pengikut.html", context)
+
+
+def _close_followers(record, result):
+    record.baru, record.berubah = len(result.to_add), len(result.to_remove)
+    record.tetap = len(result.found) + len(result.absent) - record.baru - record.berubah
+    resources.close_import(record, StatusImpor.SELESAI)
+
+
+# Evaluasi --------------------------------------------------------------------
+
+
+def _evaluasi_filter(request, jenis):
+    require(request, "view_pegawai")
+    if jenis not in EVALUASI:
+        raise Http404("Daftar evaluasi tidak dikenal.")
+    return EvaluasiFilter(request.GET, jenis=jenis, request=request)
+
+
+def evaluasi(request, jenis):
+    filterset = _evaluasi_filter(request, jenis)
+    valid = filterset.is_valid()
+    page = Paginator(filterset.qs if valid else Pegawai.objects.none(), EVALUASI_PER_PAGE).get_page(
+        request.GET.get("halaman")
+    )
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return TemplateResponse(
+        request,
+        "admin/registry/evaluasi.html",
+        page_context(
+            request,
+            EVALUASI[jenis][0],
+            jenis=jenis,
+            questions=[(slug, title) for slug, (title, _) in EVALUASI.items()],
+            filterset=filterset,
+            valid=valid,
+            page=page,
+            query=query.urlencode(),
+            opts=Pegawai._meta,
+        ),
+    )
+
+
+def _evaluasi_rows(filterset):
+    for number, p in enumerate(filterset.qs, start=1):
+        yield number, p, Kepatuhan(p.kepatuhan).label
+
+
+def evaluasi_cetak(request, jenis):
+    filterset = _evaluasi_filter(request, jenis)
+    if not filterset.is_valid():
+        raise Http404("Saring tidak sah; kembali ke daftar dan perbaiki pilihan saringan.")
+    unit = filterset.form.cleaned_data.get("instansi") or (
+        None if request.user.has_perm("registry.lihat_semua_instansi") else home_unit(request)
+    )
+    return TemplateResponse(
+        request,
+        "registry/cetak_evaluasi.html",
+        {
+            "title": EVALUASI[jenis][0],
+            "filters": filterset.in_words(),
+            "rows": _evaluasi_rows(filterset),
+            **signatory_for(unit),
+        },
+    )
+
+
+def evaluasi_unduh(request, jenis):
+    filterset = _evaluasi_filter(request, jenis)
+    if not filterset.is_valid():
+        raise Http404("Saring tidak sah; kembali ke daftar dan perbaiki pilihan saringan.")
+    writer = sheets.XlsxWriter(
+        ["NO", "NIP", "NIK", "NAMA", "JABATAN", "UNIT KERJA", "STATUS KEPEGAWAIAN", "KEADAAN"],
+        text_columns={"NIP", "NIK"},
+    )
+    for number, p, state in _evaluasi_rows(filterset):
+        writer.append([number, p.nip, p.nik, p.nama, p.jabatan, p.instansi.nama,
+                       StatusKepegawaian(p.status_kepegawaian).label, state])
+    return FileResponse(writer.close(), as_attachment=True, filename=f"evaluasi-{jenis}.xlsx")
+
+
+# Rekap -------------------------------------------------------------------------
+
+
+def _rekap(request):
+    require(request, "view_pegawai")
+    form = RekapForm(request.GET or None, request=request)
+    if request.GET and not form.is_valid():
+        return form, None, None, None
+    unit = (form.cleaned_data.get("instansi") if form.is_bound else None) or home_unit(request)
+    if unit is None:
+        return form, None, [], None
+    staff = Pegawai.objects.for_user(request.user).filter(instansi__jalur__startswith=unit.jalur)
+    status = form.cleaned_data.get("status_kepegawaian") if form.is_bound else ""
+    if status:
+        staff = staff.filter(status_kepegawaian=status)
+    per_unit = staff.counts_per_unit()
+    subtree = list(Instansi.objects.subtree(unit).values("pk", "nama", "jalur", "induk_id"))
+    children = [u for u in subtree if u["induk_id"] == unit.pk]
+    keys = ["aktif", "punya_akun", "terverifikasi", "patuh", "tanpa_akun"]
+
+    def total_of(units):
+        return {k: sum(per_unit.get(u["pk"], {}).get(k, 0) for u in units) for k in keys}
+
+    rows = []
+    direct = total_of([u for u in subtree if u["pk"] == unit.pk])
+    if direct["aktif"] or not children:
+        rows.append((f"{unit.nama} (langsung)" if children else unit.nama, direct))
+    for child in children:
+        rows.append((child["nama"], total_of([u for u in subtree if u["jalur"].startswith(child["jalur"])])))
+    return form, unit, [(name, _percentages(counts)) for name, counts in rows], _percentages(total_of(subtree))
+
+
+def _percentages(counts):
+    total = counts["aktif"]
+    for key in ("punya_akun", "terverifikasi", "patuh"):
+        counts[f"{key}_persen"] = round(100 * counts[key] / total, 1) if total else 0.0
+    return counts
+
+
+def rekap(request):
+    form, unit, rows, total = _rekap(request)
+    return TemplateResponse(
+        request,
+        "admin/registry/rekap.html",
+        page_context(request, "Rekap kepatuhan media sosial", form=form, unit=unit, rows=rows, total=total,
+                     query=request.GET.urlencode(), opts=Pegawai._meta),
+    )
+
+
+def rekap_cetak(request):
+    form, unit, rows, total = _rekap(request)
+    if unit is None:
+        raise Http404("Saring tidak sah; kembali ke rekap dan perbaiki pilihan saringan.")
+    return TemplateResponse(
+        request,
+        "registry/cetak_rekap.html",
+        {"title": "Rekapitulasi kepatuhan media sosial pegawai", "filters": form.in_words(unit)
+         if form.is_bound else [f"Instansi: {unit.nama} beserta sub-unitnya", "Status kepegawaian: semua"],
+         "rows": rows, "total": total, **signatory_for(unit)},
+    )
+
+
+def rekap_unduh(request):
+    form, unit, rows, total = _rekap(request)
+    if unit is None:
+        raise Http404("Saring tidak sah; kembali ke rekap dan perbaiki pilihan saringan.")
+    writer = sheets.XlsxWriter(
+        ["UNIT", "PEGAWAI AKTIF", "PUNYA AKUN", "% PUNYA AKUN", "TERVERIFIKASI", "% TERVERIFIKASI",
+         "MENGIKUTI SEMUA", "% MENGIKUTI SEMUA", "TANPA AKUN"]
+    )
+    for name, c in [*rows, ("JUMLAH", total)]:
+        writer.append([name, c["aktif"], c["punya_akun"], c["punya_akun_persen"], c["terverifikasi"],
+                       c["terverifikasi_persen"], c["patuh"], c["patuh_persen"], c["tanpa_akun"]])
+    return FileResponse(writer.close(), as_attachment=True, filename="rekap-kepatuhan.xlsx")
+
+
+# Official accounts -------------------------------------------------------------
+
+
+def official_accounts(request):
+    """Official accounts with their required followers: how many follow."""
+    follows = AkunMedsos.objects.filter(
+        pegawai=OuterRef("pk"),
+        hasil_terakhir=HasilVerifikasi.VALID,
+        platform=OuterRef(OuterRef("platform")),
+        mengikuti=OuterRef(OuterRef("pk")),
+    )
+    required = Pegawai.objects.filter(aktif=True, instansi__jalur__startswith=OuterRef("instansi__jalur"))
+    return (
+        AkunMedsos.objects.for_user(request.user)
+        .filter(instansi__isnull=False)
+        .select_related("instansi")
+        .annotate(
+            wajib_mengikuti=subquery_count(required),
+            sudah_mengikuti=subquery_count(required.filter(Exists(follows))),
+        )
+        .order_by("instansi__jalur", "platform", "username")
+    )
+
+
+def akun_resmi(request):
+    require(request, "view_akunmedsos")
+    accounts = official_accounts(request)
+    return TemplateResponse(
+        request,
+        "admin/registry/akun_resmi.html",
+        page_context(request, "Akun resmi", accounts=accounts, opts=AkunMedsos._meta,
+                     can_import=request.user.has_perm("registry.add_verifikasi")),
+    )
+
+
+def statistik(request, pk):
+    require(request, "view_akunmedsos")
+    official = get_object_or_404(official_accounts(request), pk=pk)
+    history = list(
+        official.verifikasi.filter(jumlah_pengikut__isnull=False).order_by("waktu").values("waktu", "jumlah_pengikut", "sumber")
+    )
+    return TemplateResponse(
+        request,
+        "admin/registry/statistik.html",
+        page_context(request, f"Akun resmi {official}", official=official, history=history,
+                     chart=_chart(history), opts=AkunMedsos._meta,
+                     can_import=request.user.has_perm("registry.add_verifikasi")),
+    )
+
+
+def _chart(history, width=560, height=140):
+    """SVG polyline points for follower counts over time."""
+    if len(history) < 2:
+        return None
+    counts = [h["jumlah_pengikut"] for h in history]
+    low, high = min(counts), max(counts)
+    span = (high - low) or 1
+    step = width / (len(counts) - 1)
+    points = " ".join(f"{i * step:.1f},{height - 10 - (c - low) / span * (height - 20):.1f}" for i, c in enumerate(counts))
+    return {"points": points, "width": width, "height": height, "low": low, "high": high}
+
+
+# Beranda -----------------------------------------------------------------------
+
+
+def key_figures(request):
+    """What the home page shows, for the user's scope."""
+    unit = home_unit(request)
+    staff = Pegawai.objects.for_user(request.user).filter(aktif=True)
+    counts = {"aktif": 0, "patuh": 0}
+    for row in staff.counts_per_unit().values():
+        counts["aktif"] += row["aktif"]
+        counts["patuh"] += row["patuh"]
+    stale = timezone.now() - datetime.timedelta(days=Pengaturan.current().kedaluwarsa_hari)
+    waiting = (
+        AkunMedsos.objects.for_user(request.user)
+        .filter(pegawai__aktif=True)
+        .filter(Q(hasil_terakhir__isnull=True) | Q(diverifikasi_pada__lt=stale))
+        .count()
+    )
+    last_list = Verifikasi.objects.filter(akun=OuterRef("pk"), sumber=SumberVerifikasi.DAFTAR_PENGIKUT).order_by(
+        "-waktu"
+    )
+    official = (
+        AkunMedsos.objects.for_user(request.user)
+        .filter(wajib_diikuti=True)
+        .select_related("instansi")
+        .annotate(
+            daftar_terakhir=Subquery(last_list.values("waktu")[:1]),
+            pengikut_terakhir=Subquery(last_list.values("jumlah_pengikut")[:1]),
+        )
+        .order_by("instansi__jalur", "platform")
+    )
+    return {
+        "unit": unit,
+        "aktif": counts["aktif"],
+        "patuh": counts["patuh"],
+        "persen_patuh": round(100 * counts["patuh"] / counts["aktif"], 1) if counts["aktif"] else 0,
+        "menunggu": waiting,
+        "akun_resmi": official,
+        "can_verify": request.user.has_perm("registry.add_verifikasi"),
+        "can_view_staff": request.user.has_perm("registry.view_pegawai"),
+    }

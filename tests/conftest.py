@@ -14,8 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from registry.models import AkunMedsos, Instansi, Pegawai, Verifikasi
+from registry.models import AkunMedsos, Instansi, Pegawai, record_verification
 
 _sequence = itertools.count(1)
 
@@ -87,11 +89,10 @@ def make_akun(owner, platform="instagram", username=None, **fields):
     return AkunMedsos.objects.create(platform=platform, username=username, **{key: owner}, **fields)
 
 
-def verify(akun, hasil="VALID", follows=(), pemeriksa=None):
-    v = Verifikasi.objects.create(akun=akun, hasil=hasil, pemeriksa=pemeriksa)
-    v.mengikuti.set(follows)
-    akun.refresh_status()
-    return v
+def verify(akun, hasil="VALID", follows=(), pemeriksa=None, checked=None):
+    """A manual check; by default it looked for every required account."""
+    checked = akun.required_official() if checked is None else checked
+    return record_verification(akun, pemeriksa, hasil, seen=follows, checked=checked)
 
 
 @pytest.fixture
@@ -106,3 +107,21 @@ def staff(tree):
     for person in vars(people).values():
         make_akun(person, username=person.nama.lower().replace(" ", "."))
     return people
+
+
+def queries(client, url, params=None):
+    """How many queries one page takes; it must answer 200."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+        assert response.status_code == 200
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    return len(ctx)
+
+
+def assert_fixed_queries(client, url, params, grow, most):
+    """The page takes the same number of queries before and after ``grow()``."""
+    before = queries(client, url, params)
+    grow()
+    after = queries(client, url, params)
+    assert before == after <= most, (before, after)

@@ -25,6 +25,7 @@ VALID = [
     ("a" * 30, INSTAGRAM, INSTAGRAM, "a" * 30),
     ("b.u.d.i", INSTAGRAM, INSTAGRAM, "b.u.d.i"),
     ("instagr.am/budi", None, INSTAGRAM, "budi"),
+    ("https://www.instagram.com/_u/budi.s", None, INSTAGRAM, "budi.s"),
     # TikTok
     ("https://www.tiktok.com/@budi_s?lang=id", None, TIKTOK, "budi_s"),
     ("tiktok.com/@budi_s", None, TIKTOK, "budi_s"),

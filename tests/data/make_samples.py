@@ -7,6 +7,7 @@ tree of tests/conftest.py (PEMDA, DINKES, PKM, DISDIK, SMPN1).
 """
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -159,7 +160,49 @@ def main():
         "nip_angka.xlsx",
         [["NIP", "NAMA", "UNIT KERJA", "STATUS"], [198503122010011003, "Angka", "DINKES", "PNS"]],
     )
-    print("written:", ", ".join(sorted(p.name for p in HERE.iterdir() if p.suffix in (".xlsx", ".csv"))))
+    # Follower lists of @humas.uji (Instagram) and @humas.uji (TikTok):
+    # two registered employees, one unregistered follower, one odd line.
+    instagram = [
+        {"title": "", "media_list_data": [], "string_list_data": [
+            {"href": "https://www.instagram.com/siti.rahayu", "value": "siti.rahayu", "timestamp": 1762000000}]},
+        # Newer exports: the name in "title", the link through /_u/.
+        {"title": "nur.aini", "media_list_data": [], "string_list_data": [
+            {"href": "https://www.instagram.com/_u/nur.aini", "timestamp": 1762000100}]},
+        {"title": "", "media_list_data": [], "string_list_data": [
+            {"href": "https://www.instagram.com/warga.sukamaju", "value": "warga.sukamaju", "timestamp": 1762000200}]},
+    ]
+    followers_json = json.dumps(instagram, indent=2).encode()
+    (HERE / "followers_1.json").write_bytes(followers_json)
+    (HERE / "followers_1.html").write_bytes(
+        b"<html><head><title>Followers</title></head><body><main>"
+        b'<div><a target="_blank" href="https://www.instagram.com/siti.rahayu">siti.rahayu</a></div>'
+        b'<div><a target="_blank" href="https://www.instagram.com/nur.aini">nur.aini</a></div>'
+        b'<div><a target="_blank" href="https://www.instagram.com/warga.sukamaju">warga.sukamaju</a></div>'
+        b"</main></body></html>"
+    )
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("personal_information/personal_information.json", "{}")
+        target.writestr("connections/followers_and_following/followers_1.json", followers_json)
+        target.writestr("connections/followers_and_following/following.json", "[]")
+    (HERE / "instagram_unduhan.zip").write_bytes(archive.getvalue())
+    tiktok = {"Activity": {"Follower List": {"FansList": [
+        {"Date": "2026-11-01 08:00:00", "UserName": "siti_rahayu"},
+        {"Date": "2026-11-01 09:00:00", "UserName": "warga_sukamaju"},
+    ]}}}
+    (HERE / "tiktok_user_data.json").write_bytes(json.dumps(tiktok).encode())
+    (HERE / "pengikut.txt").write_bytes(
+        b"@siti.rahayu\nhttps://www.instagram.com/nur.aini/\nwarga.sukamaju\nini bukan akun!\n"
+    )
+    (HERE / "pengikut.csv").write_bytes(b"username;tanggal\nsiti.rahayu;2026-11-01\nnur.aini;2026-11-02\nwarga.sukamaju;2026-11-03\n")
+    xlsx("pengikut.xlsx", [["Akun"], ["siti.rahayu"], ["@nur.aini"], ["warga.sukamaju"]])
+    # A ZIP bomb: megabytes of spaces that pack into a few kilobytes.
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("followers_1.json", b" " * (3 * 1024 * 1024))
+    (HERE / "bom_zip.zip").write_bytes(bomb.getvalue())
+
+    print("written:", ", ".join(sorted(p.name for p in HERE.iterdir() if p.suffix in (".xlsx", ".csv", ".json", ".html", ".zip", ".txt"))))
 
 
 if __name__ == "__main__":

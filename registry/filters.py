@@ -1,0 +1,116 @@
+"""Filters of the evaluation lists and the recap, always inside the user's scope."""
+
+import django_filters
+from django import forms
+
+from registry.models import Instansi, Kepatuhan, Pegawai, Platform, StatusKepegawaian
+
+# The four evaluation questions: slug -> (title, states it lists).
+EVALUASI = {
+    "belum-punya-akun": ("Pegawai yang belum memiliki akun media sosial", [Kepatuhan.BELUM_PUNYA_AKUN]),
+    "belum-diverifikasi": ("Pegawai yang akunnya belum terverifikasi", [Kepatuhan.BELUM_DIVERIFIKASI]),
+    "belum-mengikuti": ("Pegawai yang belum mengikuti akun resmi", [Kepatuhan.BELUM_MENGIKUTI]),
+    "tidak-patuh": (
+        "Pegawai yang belum memenuhi kewajiban media sosial",
+        [Kepatuhan.BELUM_PUNYA_AKUN, Kepatuhan.BELUM_DIVERIFIKASI, Kepatuhan.BELUM_MENGIKUTI],
+    ),
+}
+
+
+def units_in_scope(request):
+    return Instansi.objects.for_user(request.user).filter(aktif=True)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return "\u2003" * unit.kedalaman + unit.nama
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
+class EvaluasiFilter(django_filters.FilterSet):
+    """One evaluation question, narrowed by unit (with sub-units), status and platform.
+
+    ``platform`` asks the question of that platform alone: no account
+    there, none verified there, not following its required accounts.
+    """
+
+    instansi = UnitFilter(
+        label="Instansi (beserta sub-unit)",
+        queryset=units_in_scope,
+        method="filter_instansi",
+        empty_label="Semua instansi",
+    )
+    status_kepegawaian = django_filters.ChoiceFilter(
+        label="Status kepegawaian", choices=StatusKepegawaian.choices, empty_label="Semua status"
+    )
+    platform = django_filters.ChoiceFilter(
+        label="Platform", choices=Platform.choices, method="filter_platform", empty_label="Semua platform"
+    )
+    kepatuhan = django_filters.ChoiceFilter(
+        label="Keadaan", choices=[], method="filter_kepatuhan", empty_label="Semua keadaan"
+    )
+
+    class Meta:
+        model = Pegawai
+        fields = ["instansi", "status_kepegawaian", "platform", "kepatuhan"]
+
+    def __init__(self, data=None, *, jenis, request, **kwargs):
+        self.jenis = jenis
+        self.states = EVALUASI[jenis][1]
+        queryset = Pegawai.objects.for_user(request.user).filter(aktif=True).select_related("instansi")
+        super().__init__(data, queryset=queryset, request=request, **kwargs)
+        field = self.form.fields["kepatuhan"]
+        field.choices = [("", "Semua keadaan"), *[(s.value, s.label) for s in self.states]]
+        if len(self.states) == 1:
+            del self.form.fields["kepatuhan"]
+
+    def filter_queryset(self, queryset):
+        platform = self.form.cleaned_data.get("platform") or None
+        queryset = queryset.with_kepatuhan(platform).filter(kepatuhan__in=self.states)
+        return super().filter_queryset(queryset).order_by("instansi__jalur", "nama", "pk")
+
+    def filter_instansi(self, queryset, name, unit):
+        return queryset.filter(instansi__jalur__startswith=unit.jalur)
+
+    def filter_platform(self, queryset, name, value):
+        # Applied in filter_queryset, where the state is computed.
+        return queryset
+
+    def filter_kepatuhan(self, queryset, name, value):
+        return queryset.filter(kepatuhan=value)
+
+    def in_words(self):
+        """The filters that produced the list, for the printed title."""
+        data = self.form.cleaned_data
+        words = [f"Instansi: {data['instansi'].nama} beserta sub-unitnya" if data.get("instansi") else
+                 "Instansi: semua instansi"]
+        if data.get("status_kepegawaian"):
+            words.append(f"Status kepegawaian: {StatusKepegawaian(data['status_kepegawaian']).label}")
+        if data.get("platform"):
+            words.append(f"Platform: {Platform(data['platform']).label}")
+        if data.get("kepatuhan"):
+            words.append(f"Keadaan: {Kepatuhan(data['kepatuhan']).label}")
+        return words
+
+
+class RekapForm(forms.Form):
+    instansi = UnitChoiceField(
+        label="Instansi", queryset=Instansi.objects.none(), required=False, empty_label=None
+    )
+    status_kepegawaian = forms.ChoiceField(
+        label="Status kepegawaian", choices=[("", "Semua status"), *StatusKepegawaian.choices], required=False
+    )
+
+    def __init__(self, data, *, request):
+        super().__init__(data)
+        self.fields["instansi"].queryset = units_in_scope(request)
+
+    def in_words(self, unit):
+        words = [f"Instansi: {unit.nama} beserta sub-unitnya"]
+        status = self.cleaned_data.get("status_kepegawaian")
+        words.append(f"Status kepegawaian: {StatusKepegawaian(status).label}" if status else
+                     "Status kepegawaian: semua")
+        return words

@@ -1,0 +1,212 @@
+"""Follower lists of official accounts, from files the agency exported itself.
+
+Nothing here contacts a platform. A list comes from Instagram's "Download
+your information" (the ZIP, or ``followers_1.json`` / ``followers_1.html``
+from it), TikTok's data export (JSON, or the TXT inside its ZIP), or a
+plain list (txt, csv or xlsx, one handle or profile URL per row). The list
+is complete at the moment of export, so applying it sets, for every
+registered employee account on that platform, whether it follows the
+official account: present means following, absent means not.
+"""
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from registry import handles, sheets
+from registry.models import AkunMedsos, HasilVerifikasi, SumberVerifikasi, Verifikasi, apply_verification
+
+# A follower export holds text; more than this many bytes unpacked is a ZIP
+# bomb or the wrong file.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_MEMBERS = 20000
+BATCH = 500
+
+_FOLLOWER_MEMBER = re.compile(r"(^|/)(followers(_\d+)?\.(json|html)|follower(s)?\.txt|user_data[^/]*\.json)$", re.I)
+_HREF = re.compile(r'href="([^"]+)"')
+_TIKTOK_LINE = re.compile(r"^\s*user\s*name\s*:\s*(\S+)", re.I | re.M)
+
+
+@dataclass
+class FollowerList:
+    usernames: set
+    unreadable: int  # entries that are not a handle of this platform
+
+
+def read(data, file_name, platform):
+    """The handles in a follower export, or ``sheets.FileRejected``."""
+    if len(data) > sheets.max_upload_bytes():
+        raise sheets.FileRejected(
+            f"Berkas melebihi batas {sheets.max_upload_bytes() // 1048576} MB; unggah hanya berkas "
+            f"followers_1.json dari arsip ZIP-nya."
+        )
+    if not data.strip():
+        raise sheets.FileRejected("Berkas kosong.")
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            raise sheets.FileRejected("Arsip ZIP rusak atau tidak lengkap; unduh ulang dari platformnya.") from None
+        if "xl/workbook.xml" in archive.namelist():
+            return _from_cells(data, file_name, platform)
+        return _from_archive(archive, platform)
+    return _from_document(data, file_name, platform)
+
+
+def _from_archive(archive, platform):
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise sheets.FileRejected("Arsip ZIP berisi terlalu banyak berkas; unggah berkas daftar pengikutnya saja.")
+    wanted = [m for m in members if _FOLLOWER_MEMBER.search(m.filename) and not m.is_dir()]
+    if not wanted:
+        raise sheets.FileRejected(
+            "Arsip ZIP ini tidak berisi daftar pengikut (followers_1.json, followers_1.html, atau user_data.json). "
+            "Saat meminta unduhan informasi, pilih bagian Pengikut dan mengikuti."
+        )
+    result = FollowerList(set(), 0)
+    budget = MAX_UNPACKED
+    for member in wanted:
+        if member.file_size > budget:
+            raise sheets.FileRejected("Isi arsip ZIP terlalu besar setelah dibuka.")
+        with archive.open(member) as handle:
+            # file_size is what the archive claims: read one byte past it.
+            content = handle.read(budget + 1)
+        budget -= len(content)
+        if budget < 0:
+            raise sheets.FileRejected("Isi arsip ZIP terlalu besar setelah dibuka.")
+        found = _from_document(content, member.filename, platform)
+        result.usernames |= found.usernames
+        result.unreadable += found.unreadable
+    return result
+
+
+def _from_document(data, file_name, platform):
+    text = sheets.decode(data)
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return _collect(_json_entries(json.loads(stripped)), platform)
+        except ValueError:
+            raise sheets.FileRejected(f"Berkas JSON {file_name} rusak; unduh ulang dari platformnya.") from None
+    if "<html" in stripped[:2000].lower() or "<a " in stripped[:5000].lower():
+        return _collect(_HREF.findall(text), platform)
+    tiktok = _TIKTOK_LINE.findall(text)
+    if tiktok:
+        return _collect(tiktok, platform)
+    return _from_cells(data, file_name, platform)
+
+
+def _json_entries(node):
+    """Handles in Instagram's and TikTok's JSON, wherever the export nests them."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _json_entries(item)
+    elif isinstance(node, dict):
+        if "string_list_data" in node:  # Instagram; newer exports name it in "title"
+            for entry in node["string_list_data"] or [{}]:
+                yield entry.get("value") or node.get("title") or entry.get("href", "")
+            return
+        for key in ("UserName", "userName", "username"):  # TikTok
+            if isinstance(node.get(key), str):
+                yield node[key]
+                return
+        for value in node.values():
+            if isinstance(value, (list, dict)):
+                yield from _json_entries(value)
+
+
+def _from_cells(data, file_name, platform):
+    """A plain list: the first column, or the column named like a handle."""
+    rows, _, _ = sheets.read_rows(data, file_name)
+    column = 0
+    if rows and any(sheets.normalise_header(c) in ("username", "akun", "namaakun", "pengikut") for c in rows[0]):
+        column = next(i for i, c in enumerate(rows[0])
+                      if sheets.normalise_header(c) in ("username", "akun", "namaakun", "pengikut"))
+        rows = rows[1:]
+    return _collect((row[column] for row in rows if len(row) > column), platform)
+
+
+def _collect(entries, platform):
+    result = FollowerList(set(), 0)
+    for entry in entries:
+        text = sheets.cell_text(entry)
+        if not text or sheets.normalise_header(text) in ("username", "akun", "namaakun", "pengikut"):
+            continue
+        try:
+            result.usernames.add(handles.parse(text, platform).username)
+        except ValidationError:
+            result.unreadable += 1
+    return result
+
+
+@dataclass
+class Match:
+    found: list  # (pk, username) of registered employee accounts in the list
+    absent: list  # (pk, username) of registered employee accounts not in it
+    followers: int
+    unregistered: int
+    unreadable: int
+    to_add: set
+    to_remove: set
+
+
+def match(official, follower_list):
+    """Compare a follower list with the registered accounts on its platform."""
+    registered = AkunMedsos.objects.filter(platform=official.platform, pegawai__isnull=False).values_list(
+        "pk", "username"
+    )
+    found, absent = [], []
+    for pk, username in registered.iterator(chunk_size=5000):
+        (found if username in follower_list.usernames else absent).append((pk, username))
+    through = AkunMedsos.mengikuti.through
+    following = set(
+        through.objects.filter(to_akunmedsos=official, from_akunmedsos__pegawai__isnull=False).values_list(
+            "from_akunmedsos_id", flat=True
+        )
+    )
+    present = {pk for pk, _ in found}
+    return Match(
+        found=found,
+        absent=absent,
+        followers=len(follower_list.usernames),
+        unregistered=len(follower_list.usernames) - len(found),
+        unreadable=follower_list.unreadable,
+        to_add=present - following,
+        to_remove=following - present,
+    )
+
+
+@transaction.atomic
+def apply(official, result, pemeriksa, file_name):
+    """Set every registered account's follow of ``official`` and record the check."""
+    through = AkunMedsos.mengikuti.through
+    added = sorted(result.to_add)
+    for start in range(0, len(added), BATCH):
+        through.objects.bulk_create(
+            [through(from_akunmedsos_id=pk, to_akunmedsos_id=official.pk) for pk in added[start : start + BATCH]],
+            ignore_conflicts=True,
+        )
+    removed = sorted(result.to_remove)
+    for start in range(0, len(removed), BATCH):
+        through.objects.filter(
+            to_akunmedsos=official, from_akunmedsos_id__in=removed[start : start + BATCH]
+        ).delete()
+    verifikasi = Verifikasi.objects.create(
+        akun=official,
+        pemeriksa=pemeriksa,
+        hasil=HasilVerifikasi.VALID,
+        sumber=SumberVerifikasi.DAFTAR_PENGIKUT,
+        jumlah_pengikut=result.followers,
+        catatan=(
+            f"Daftar pengikut {file_name}: {result.followers} pengikut; {len(result.found)} akun pegawai "
+            f"terdaftar ada di daftar, {len(result.absent)} tidak ada; {result.unregistered} pengikut "
+            f"tidak terdaftar."
+        ),
+    )
+    apply_verification(verifikasi)
+    return verifikasi

@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from registry import followers, handles, sheets
+from registry.models import AkunMedsos, Platform
+
+
+class Command(BaseCommand):
+    help = (
+        "Terapkan daftar pengikut sebuah akun resmi (ZIP/JSON/HTML Instagram, JSON TikTok, "
+        "atau daftar txt/csv/xlsx): tandai akun pegawai terdaftar yang ada di daftar sebagai mengikuti, "
+        "yang tidak ada sebagai tidak mengikuti."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("platform", choices=Platform.values)
+        parser.add_argument("username", help="Nama akun resmi, misalnya humas.sukamaju")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Tampilkan hasil pencocokan saja.")
+
+    def handle(self, platform, username, file, dry_run, **options):
+        try:
+            handle = handles.parse(username, platform)
+        except Exception as e:
+            raise CommandError(f"Nama akun tidak sah: {e}") from None
+        official = AkunMedsos.objects.filter(
+            platform=handle.platform, username=handle.username, instansi__isnull=False
+        ).first()
+        if official is None:
+            raise CommandError(f"Akun resmi {Platform(platform).label} @{handle.username} tidak terdaftar.")
+        try:
+            found = followers.read(file.read_bytes(), file.name, official.platform)
+        except OSError as e:
+            raise CommandError(f"Berkas {file} tidak dapat dibaca: {e.strerror}.") from None
+        except sheets.FileRejected as e:
+            raise CommandError(str(e)) from None
+        result = followers.match(official, found)
+        self.stdout.write(
+            f"Pengikut di berkas: {result.followers}\n"
+            f"Akun pegawai terdaftar yang ada di daftar: {len(result.found)}\n"
+            f"Akun pegawai terdaftar yang tidak ada di daftar: {len(result.absent)}\n"
+            f"Pengikut yang tidak terdaftar: {result.unregistered}\n"
+            f"Baris yang bukan nama akun: {result.unreadable}\n"
+            f"Perubahan: {len(result.to_add)} mulai mengikuti, {len(result.to_remove)} berhenti mengikuti"
+        )
+        if dry_run:
+            self.stdout.write("Uji coba (--dry-run): tidak ada yang diubah.")
+            return
+        followers.apply(official, result, None, file.name)
+        self.stdout.write(self.style.SUCCESS("Daftar pengikut diterapkan."))

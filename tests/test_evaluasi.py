@@ -1,0 +1,202 @@
+"""Evaluation lists, recap, home page: scope, filters, counts, queries."""
+
+import io
+from types import SimpleNamespace
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from registry.models import Instansi, Kepatuhan, Pegawai, Pengaturan
+from tests.conftest import assert_fixed_queries, make_akun, make_pegawai, verify
+
+
+@pytest.fixture
+def world(tree):
+    """One employee per state in DINKES/PKM, and in DISDIK/SMPN1."""
+    humas = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    people = {}
+    for unit, suffix in [(tree.dinkes, "Dinkes"), (tree.pkm, "Puskesmas"), (tree.disdik, "Disdik"), (tree.smpn1, "SMP")]:
+        people[f"tanpa_{suffix}"] = make_pegawai(unit, f"Tanpa Akun {suffix}")
+        unverified = make_pegawai(unit, f"Belum Dicek {suffix}")
+        make_akun(unverified, "tiktok")
+        people[f"belum_{suffix}"] = unverified
+        lazy = make_pegawai(unit, f"Tidak Ikut {suffix}", status="NON_ASN")
+        verify(make_akun(lazy, "instagram"), "VALID", [])
+        people[f"lazy_{suffix}"] = lazy
+        good = make_pegawai(unit, f"Patuh {suffix}")
+        verify(make_akun(good, "instagram"), "VALID", [humas])
+        people[f"good_{suffix}"] = good
+    make_pegawai(tree.dinkes, "Pensiunan", aktif=False)
+    return SimpleNamespace(humas=humas, **people)
+
+
+def names(response):
+    return {p.nama for p in response.context["page"]}
+
+
+def evaluasi(client, jenis="tidak-patuh", **query):
+    return client.get(reverse("admin:registry_evaluasi", args=[jenis]), query)
+
+
+def test_each_question_lists_its_state(client, world, vina):
+    client.force_login(vina)
+    assert names(evaluasi(client, "belum-punya-akun")) == {
+        "Tanpa Akun Dinkes", "Tanpa Akun Puskesmas", "Tanpa Akun Disdik", "Tanpa Akun SMP"}
+    assert all(n.startswith("Belum Dicek") for n in names(evaluasi(client, "belum-diverifikasi")))
+    assert all(n.startswith("Tidak Ikut") for n in names(evaluasi(client, "belum-mengikuti")))
+    everyone = names(evaluasi(client))
+    assert len(everyone) == 12 and not any(n.startswith(("Patuh", "Pensiunan")) for n in everyone)
+
+
+def test_scope_and_sub_units(client, world, tree, oki, dedi):
+    client.force_login(oki)
+    assert {n.split()[-1] for n in names(evaluasi(client))} == {"Dinkes", "Puskesmas"}
+    assert names(evaluasi(client, instansi=tree.pkm.pk)) == {
+        "Tanpa Akun Puskesmas", "Belum Dicek Puskesmas", "Tidak Ikut Puskesmas"}
+    client.force_login(dedi)
+    assert {n.split()[-1] for n in names(evaluasi(client))} == {"Disdik", "SMP"}
+
+
+@pytest.mark.parametrize("query", [{"instansi": "99999"}, {"status_kepegawaian": "PEGAWAI_TETAP"},
+                                   {"platform": "myspace"}, {"kepatuhan": "PATUH"}])
+def test_an_invalid_filter_shows_an_error_never_the_whole_list(client, world, vina, query):
+    client.force_login(vina)
+    page = evaluasi(client, **query)
+    assert not page.context["valid"] and names(page) == set()
+    assert "Saringan tidak sah" in page.content.decode()
+    assert client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"]), query).status_code == 404
+    assert client.get(reverse("admin:registry_evaluasi_unduh", args=["tidak-patuh"]), query).status_code == 404
+
+
+def test_another_agencys_unit_is_an_invalid_filter(client, world, tree, oki):
+    client.force_login(oki)
+    page = evaluasi(client, instansi=tree.disdik.pk)
+    assert not page.context["valid"] and names(page) == set()
+
+
+def test_status_and_platform_filters(client, world, vina):
+    client.force_login(vina)
+    assert names(evaluasi(client, status_kepegawaian="NON_ASN")) == {
+        "Tidak Ikut Dinkes", "Tidak Ikut Puskesmas", "Tidak Ikut Disdik", "Tidak Ikut SMP"}
+    # Without a TikTok account: everyone but the four who have one.
+    no_tiktok = names(evaluasi(client, "belum-punya-akun", platform="tiktok"))
+    assert len(no_tiktok) == 12 and not any(n.startswith("Belum Dicek") for n in no_tiktok)
+    assert names(evaluasi(client, kepatuhan="BELUM_DIVERIFIKASI")) == names(evaluasi(client, "belum-diverifikasi"))
+
+
+def test_print_and_excel_hold_the_same_rows(client, world, tree, vina):
+    tree.dinkes.kepala_jabatan, tree.dinkes.kepala_nama, tree.dinkes.kepala_nip = (
+        "Kepala Dinas Kesehatan", "dr. Kepala Dinkes", "197001011995031001")
+    tree.dinkes.save()
+    client.force_login(vina)
+    printed = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"]), {"instansi": tree.pkm.pk})
+    html = printed.content.decode()
+    assert "PEMERINTAH KABUPATEN SUKAMAJU" in html
+    assert "Instansi: UPTD Puskesmas Kota beserta sub-unitnya" in html
+    assert "dr. Kepala Dinkes" in html and "NIP. 197001011995031001" in html, "signed by the nearest head"
+    assert html.count("<tr>") - 1 == 3
+    excel = client.get(reverse("admin:registry_evaluasi_unduh", args=["tidak-patuh"]), {"instansi": tree.pkm.pk})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active
+    assert {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "Tanpa Akun Puskesmas", "Belum Dicek Puskesmas", "Tidak Ikut Puskesmas"}
+
+
+def test_operators_list_is_signed_by_its_own_head(client, world, tree, oki):
+    tree.dinkes.kepala_nama = "dr. Kepala Dinkes"
+    tree.dinkes.save()
+    Pengaturan.objects.update_or_create(pk=1, defaults={"ttd_nama": "Kepala BKD"})
+    client.force_login(oki)
+    html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
+    assert "dr. Kepala Dinkes" in html and "Kepala BKD" not in html
+
+
+@pytest.mark.parametrize("view", ["admin:registry_evaluasi", "admin:registry_evaluasi_cetak",
+                                  "admin:registry_evaluasi_unduh"])
+@pytest.mark.parametrize("persona", ["vina", "oki"])
+def test_lists_run_a_fixed_number_of_queries(client, world, tree, view, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+
+    def grow():
+        for i in range(60):
+            make_pegawai(tree.pkm if i % 2 else tree.smpn1, f"Tambahan {i}")
+
+    assert_fixed_queries(client, reverse(view, args=["tidak-patuh"]), {}, grow, most=12)
+
+
+# Rekap -----------------------------------------------------------------------
+
+
+def independent_counts(units):
+    staff = list(Pegawai.objects.filter(aktif=True, instansi__in=units).with_kepatuhan())
+    states = [p.kepatuhan for p in staff]
+    return {
+        "aktif": len(staff),
+        "punya_akun": sum(s != Kepatuhan.BELUM_PUNYA_AKUN for s in states),
+        "terverifikasi": sum(s in (Kepatuhan.BELUM_MENGIKUTI, Kepatuhan.PATUH) for s in states),
+        "patuh": sum(s == Kepatuhan.PATUH for s in states),
+        "tanpa_akun": sum(s == Kepatuhan.BELUM_PUNYA_AKUN for s in states),
+    }
+
+
+def test_rekap_rows_and_total_match_an_independent_count(client, world, tree, vina):
+    client.force_login(vina)
+    page = client.get(reverse("admin:registry_rekap"), {"instansi": tree.pemda.pk})
+    rows = dict(page.context["rows"])
+    keys = ["aktif", "punya_akun", "terverifikasi", "patuh", "tanpa_akun"]
+    assert {k: rows["Dinas Kesehatan"][k] for k in keys} == independent_counts([tree.dinkes, tree.pkm])
+    assert {k: rows["Dinas Pendidikan"][k] for k in keys} == independent_counts([tree.disdik, tree.smpn1])
+    total = page.context["total"]
+    assert {k: total[k] for k in keys} == independent_counts(Instansi.objects.all())
+    assert total["patuh_persen"] == 25.0
+    assert rows["Dinas Kesehatan"]["punya_akun_persen"] == 75.0
+
+
+def test_rekap_by_status_and_for_an_operator(client, world, tree, oki):
+    client.force_login(oki)
+    page = client.get(reverse("admin:registry_rekap"))
+    assert page.context["unit"] == tree.dinkes
+    assert [name for name, _ in page.context["rows"]] == ["Dinas Kesehatan (langsung)", "UPTD Puskesmas Kota"]
+    assert page.context["total"]["aktif"] == 8
+    page = client.get(reverse("admin:registry_rekap"), {"instansi": tree.dinkes.pk, "status_kepegawaian": "NON_ASN"})
+    assert page.context["total"]["aktif"] == 2
+    page = client.get(reverse("admin:registry_rekap"), {"instansi": tree.disdik.pk})
+    assert page.context["unit"] is None and "Saringan tidak sah" in page.content.decode()
+    assert client.get(reverse("admin:registry_rekap_cetak"), {"instansi": tree.disdik.pk}).status_code == 404
+
+
+def test_rekap_print_and_excel(client, world, tree, vina):
+    client.force_login(vina)
+    html = client.get(reverse("admin:registry_rekap_cetak"), {"instansi": tree.pemda.pk}).content.decode()
+    assert "Dinas Kesehatan" in html and "<svg" in html and "Mengetahui," in html
+    excel = client.get(reverse("admin:registry_rekap_unduh"), {"instansi": tree.pemda.pk})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active.values)
+    assert rows[-1][0] == "JUMLAH" and rows[-1][1] == 16
+
+
+@pytest.mark.parametrize("view", ["admin:registry_rekap", "admin:registry_rekap_cetak", "admin:registry_rekap_unduh"])
+def test_rekap_runs_a_fixed_number_of_queries(client, world, tree, vina, view):
+    client.force_login(vina)
+
+    def grow():
+        for i in range(15):
+            unit = Instansi.objects.create(kode=f"SD{i}", nama=f"SD Negeri {i}", induk=tree.pemda)
+            make_pegawai(unit, f"Guru {i}")
+
+    assert_fixed_queries(client, reverse(view), {"instansi": tree.pemda.pk}, grow, most=12)
+
+
+# Beranda ---------------------------------------------------------------------
+
+
+def test_home_page_figures_agree_with_the_rekap(client, world, tree, vina, oki):
+    client.force_login(vina)
+    home = client.get(reverse("admin:index")).content.decode()
+    assert '<strong id="angka-aktif">16</strong>' in home
+    assert '<strong id="angka-patuh">25,0%</strong>' in home
+    assert '<strong id="angka-menunggu">4</strong>' in home
+    assert reverse("admin:registry_akunmedsos_antrean") in home
+    client.force_login(oki)
+    home = client.get(reverse("admin:index")).content.decode()
+    assert '<strong id="angka-aktif">8</strong>' in home
+    assert reverse("admin:registry_akunmedsos_antrean") not in home

@@ -1,0 +1,152 @@
+"""Follower lists of official accounts: every format, preview, confirm, limits."""
+
+from io import StringIO
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from registry import followers, sheets
+from registry.models import Impor, Kepatuhan, Pegawai, StatusImpor, Verifikasi
+from tests.conftest import make_akun, make_pegawai, verify
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def world(tree):
+    """@humas.uji on Instagram and TikTok; Siti, Nur and Rudi with valid accounts."""
+    humas = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    humas_tt = make_akun(tree.pemda, "tiktok", "humas.uji", wajib_diikuti=True)
+    people = {}
+    for nama, handle in [("Siti", "siti.rahayu"), ("Nur", "nur.aini"), ("Rudi", "rudi.h")]:
+        person = make_pegawai(tree.dinkes, nama)
+        verify(make_akun(person, "instagram", handle), "VALID", checked=[])
+        verify(make_akun(person, "tiktok", handle.replace(".", "_")), "VALID", [humas_tt])
+        people[nama] = person
+    # Rudi followed before; the new list no longer has him.
+    people["Rudi"].akun.get(platform="instagram").mengikuti.add(humas)
+    return SimpleNamespace(humas=humas, humas_tt=humas_tt, **people)
+
+
+def handles_in(name, platform="instagram"):
+    return followers.read((DATA / name).read_bytes(), name, platform)
+
+
+@pytest.mark.parametrize(
+    "name,expected,unreadable",
+    [
+        ("followers_1.json", {"siti.rahayu", "nur.aini", "warga.sukamaju"}, 0),
+        ("followers_1.html", {"siti.rahayu", "nur.aini", "warga.sukamaju"}, 0),
+        ("instagram_unduhan.zip", {"siti.rahayu", "nur.aini", "warga.sukamaju"}, 0),
+        ("pengikut.txt", {"siti.rahayu", "nur.aini", "warga.sukamaju"}, 1),
+        ("pengikut.csv", {"siti.rahayu", "nur.aini", "warga.sukamaju"}, 0),
+        ("pengikut.xlsx", {"siti.rahayu", "nur.aini", "warga.sukamaju"}, 0),
+    ],
+)
+def test_every_instagram_format_gives_the_same_followers(name, expected, unreadable):
+    found = handles_in(name)
+    assert (found.usernames, found.unreadable) == (expected, unreadable)
+
+
+def test_tiktok_export():
+    assert handles_in("tiktok_user_data.json", "tiktok").usernames == {"siti_rahayu", "warga_sukamaju"}
+
+
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("bom_zip.zip", "terlalu besar"),
+        ("dokumen_word.xlsx", "tidak berisi daftar pengikut"),
+        ("rusak.xlsx", "rusak"),
+        ("kosong.xlsx", "kosong"),
+    ],
+)
+def test_bad_files_are_refused(monkeypatch, name, message):
+    monkeypatch.setattr(followers, "MAX_UNPACKED", 1024 * 1024)
+    with pytest.raises(sheets.FileRejected, match=message):
+        handles_in(name)
+
+
+def upload(client, official, name):
+    with open(DATA / name, "rb") as handle:
+        return client.post(reverse("admin:registry_akunmedsos_pengikut", args=[official.pk]), {"berkas": handle})
+
+
+def test_preview_then_confirm_sets_follows_for_the_whole_platform(client, world, vina):
+    client.force_login(vina)
+    preview = upload(client, world.humas, "instagram_unduhan.zip")
+    result = preview.context["result"]
+    assert (result.followers, len(result.found), len(result.absent), result.unregistered) == (3, 2, 1, 1)
+    assert world.Rudi.akun.get(platform="instagram").mengikuti.filter(pk=world.humas.pk).exists()
+    assert not Verifikasi.objects.filter(akun=world.humas).exists(), "nothing changes before confirm"
+
+    record = preview.context["record"]
+    response = client.post(
+        reverse("admin:registry_akunmedsos_pengikut", args=[world.humas.pk]), {"impor": record.pk}
+    )
+    assert response.status_code == 302
+    following = set(Pegawai.objects.filter(akun__mengikuti=world.humas).values_list("nama", flat=True))
+    assert following == {"Siti", "Nur"}
+    check = Verifikasi.objects.get(akun=world.humas)
+    assert (check.sumber, check.jumlah_pengikut, check.pemeriksa) == ("DAFTAR_PENGIKUT", 3, vina)
+    assert "instagram_unduhan.zip" in check.catatan
+    record.refresh_from_db()
+    assert (record.status, record.rencana, record.baru, record.berubah) == (StatusImpor.SELESAI, None, 2, 1)
+    states = dict(Pegawai.objects.with_kepatuhan().values_list("nama", "kepatuhan"))
+    assert states == {"Siti": Kepatuhan.PATUH, "Nur": Kepatuhan.PATUH, "Rudi": Kepatuhan.BELUM_MENGIKUTI}
+
+
+def test_cancel_changes_nothing(client, world, vina):
+    client.force_login(vina)
+    preview = upload(client, world.humas, "followers_1.json")
+    client.post(
+        reverse("admin:registry_akunmedsos_pengikut", args=[world.humas.pk]),
+        {"impor": preview.context["record"].pk, "batal": "1"},
+    )
+    assert Impor.objects.get().status == StatusImpor.DIBATALKAN
+    assert not Verifikasi.objects.filter(akun=world.humas).exists()
+
+
+def test_operators_cannot_apply_follower_lists(client, world, oki):
+    client.force_login(oki)
+    assert upload(client, world.humas, "followers_1.json").status_code == 403
+
+
+def test_bad_upload_shows_the_reason(client, world, vina):
+    client.force_login(vina)
+    response = upload(client, world.humas, "dokumen_word.xlsx")
+    assert "tidak berisi daftar pengikut" in " ".join(response.context["form"].errors["berkas"])
+
+
+def test_official_account_statistics(client, world, vina):
+    client.force_login(vina)
+    preview = upload(client, world.humas, "followers_1.json")
+    client.post(reverse("admin:registry_akunmedsos_pengikut", args=[world.humas.pk]),
+                {"impor": preview.context["record"].pk})
+    page = client.get(reverse("admin:registry_akunmedsos_statistik", args=[world.humas.pk]))
+    official = page.context["official"]
+    assert (official.wajib_mengikuti, official.sudah_mengikuti) == (3, 2)
+    assert [h["jumlah_pengikut"] for h in page.context["history"]] == [3]
+    listing = client.get(reverse("admin:registry_akunmedsos_resmi"))
+    rows = {a.pk: (a.wajib_mengikuti, a.sudah_mengikuti) for a in listing.context["accounts"]}
+    assert rows[world.humas.pk] == (3, 2) and rows[world.humas_tt.pk] == (3, 3)
+
+
+def test_official_account_list_runs_a_fixed_number_of_queries(client, world, vina, django_assert_max_num_queries):
+    client.force_login(vina)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("admin:registry_akunmedsos_resmi")).status_code == 200
+
+
+def test_command_line(world):
+    out = StringIO()
+    call_command("import_followers", "instagram", "@humas.uji", str(DATA / "followers_1.json"), "--dry-run", stdout=out)
+    assert "Akun pegawai terdaftar yang ada di daftar: 2" in out.getvalue()
+    assert not Verifikasi.objects.filter(akun=world.humas).exists()
+    call_command("import_followers", "instagram", "humas.uji", str(DATA / "followers_1.json"), stdout=StringIO())
+    assert Verifikasi.objects.get(akun=world.humas).jumlah_pengikut == 3
+    with pytest.raises(CommandError, match="tidak terdaftar"):
+        call_command("import_followers", "x", "entah", str(DATA / "followers_1.json"))

@@ -1,0 +1,114 @@
+"""The verification queue and the bulk result action."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import AkunMedsos, Pengaturan, Verifikasi
+from tests.conftest import assert_fixed_queries, make_akun, verify
+
+QUEUE = "admin:registry_akunmedsos_antrean"
+
+
+def test_queue_shows_one_account_and_moves_on(client, staff, tree, vina):
+    humas = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    client.force_login(vina)
+    page = client.get(reverse(QUEUE), {"instansi": tree.dinkes.pk})
+    akun = page.context["akun"]
+    assert akun.pegawai in (staff.siti, staff.rudi)
+    assert page.context["remaining"] == 2
+    assert [label for _, label in page.context["form"].fields["mengikuti"].choices] == ["Instagram @humas.uji"]
+    html = page.content.decode()
+    assert f'href="{akun.url}" target="_blank" rel="noopener noreferrer"' in html
+    assert 'accesskey="v"' in html and "autofocus" in html
+
+    response = client.post(
+        reverse(QUEUE) + f"?instansi={tree.dinkes.pk}",
+        {"akun": akun.pk, "hasil": "VALID", "mengikuti": [str(humas.pk)], "catatan": "cek 21/11"},
+    )
+    assert response.status_code == 302
+    akun.refresh_from_db()
+    assert (akun.hasil_terakhir, list(akun.mengikuti.all())) == ("VALID", [humas])
+    check = Verifikasi.objects.get(akun=akun)
+    assert (check.pemeriksa, check.catatan) == (vina, "cek 21/11")
+    following = client.get(response["Location"])
+    assert following.context["akun"] != akun and following.context["remaining"] == 1
+
+
+def test_skip_and_start_over(client, staff, tree, vina):
+    client.force_login(vina)
+    first = client.get(reverse(QUEUE), {"instansi": tree.dinkes.pk}).context["akun"]
+    client.post(reverse(QUEUE) + f"?instansi={tree.dinkes.pk}", {"akun": first.pk, "lewati": "1"})
+    second = client.get(reverse(QUEUE), {"instansi": tree.dinkes.pk}).context["akun"]
+    assert second != first
+    again = client.get(reverse(QUEUE), {"instansi": tree.dinkes.pk, "ulang": "1"}).context["akun"]
+    assert again == first
+    assert not Verifikasi.objects.exists()
+
+
+def test_stale_accounts_come_back(client, staff, tree, vina):
+    for akun in AkunMedsos.objects.all():
+        verify(akun, "VALID", checked=[])
+    client.force_login(vina)
+    assert client.get(reverse(QUEUE)).context["akun"] is None
+    old = staff.joko.akun.get()
+    AkunMedsos.objects.filter(pk=old.pk).update(diverifikasi_pada=timezone.now() - datetime.timedelta(days=200))
+    assert client.get(reverse(QUEUE)).context["akun"] == old
+    settings_row = Pengaturan.current()
+    settings_row.kedaluwarsa_hari = 365
+    settings_row.save()
+    assert client.get(reverse(QUEUE)).context["akun"] is None
+
+
+def test_queue_is_closed_to_operators_and_outside_scope(client, staff, tree, oki, vina):
+    client.force_login(oki)
+    assert client.get(reverse(QUEUE)).status_code == 403
+    assert client.post(reverse(QUEUE), {"akun": staff.siti.akun.get().pk, "hasil": "VALID"}).status_code == 403
+    client.force_login(vina)
+    verified = staff.maya.akun.get()
+    verify(verified, "VALID", checked=[])
+    assert client.post(reverse(QUEUE), {"akun": verified.pk, "hasil": "BUKAN_MILIK"}).status_code == 404
+    assert Verifikasi.objects.count() == 1
+
+
+def test_queue_runs_a_fixed_number_of_queries(client, staff, tree, vina):
+    client.force_login(vina)
+    humas = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+
+    def grow():
+        for i in range(20):
+            make_akun(staff.rudi, "x", f"rudi_{i}")
+            make_akun(tree.dinkes, "tiktok", f"unit_{i}", wajib_diikuti=bool(i % 2))
+        humas.refresh_from_db()
+
+    assert_fixed_queries(client, reverse(QUEUE), {}, grow, most=14)
+
+
+def test_bulk_result_confirms_before_recording(client, staff, tree, vina):
+    humas = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    siti_ig = staff.siti.akun.get()
+    siti_ig.mengikuti.add(humas)
+    chosen = [siti_ig.pk, staff.rudi.akun.get().pk]
+    client.force_login(vina)
+    url = reverse("admin:registry_akunmedsos_changelist")
+    page = client.post(url, {"action": "catat_hasil", "_selected_action": chosen})
+    assert page.status_code == 200 and page.context["count"] == 2
+    assert not Verifikasi.objects.exists()
+    done = client.post(url, {"action": "catat_hasil", "_selected_action": chosen, "konfirmasi": "1",
+                             "hasil": "TIDAK_AKTIF", "catatan": "akun dikunci"})
+    assert done.status_code == 302
+    assert set(Verifikasi.objects.values_list("akun_id", "hasil")) == {(pk, "TIDAK_AKTIF") for pk in chosen}
+    assert set(AkunMedsos.objects.filter(pk__in=chosen).values_list("hasil_terakhir", flat=True)) == {"TIDAK_AKTIF"}
+    assert list(siti_ig.mengikuti.all()) == [humas], "follows are not the action's business"
+
+
+def test_operators_have_no_bulk_result_action(client, staff, oki):
+    client.force_login(oki)
+    page = client.get(reverse("admin:registry_akunmedsos_changelist"))
+    assert "catat_hasil" not in page.content.decode()
+    response = client.post(reverse("admin:registry_akunmedsos_changelist"),
+                           {"action": "catat_hasil", "_selected_action": [staff.siti.akun.get().pk],
+                            "konfirmasi": "1", "hasil": "VALID"})
+    assert not Verifikasi.objects.exists()
+    assert response.status_code in (200, 302)
