@@ -17,33 +17,19 @@ about:
 
 import argparse
 import io
-import os
 import sys
 import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = tempfile.mkdtemp(prefix="registri-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import harness  # first: sets up Django on a fresh database
 
-import django  # noqa: E402
+import openpyxl
+import python_calamine
+from django.contrib.auth.models import User
+from django.urls import reverse
 
-django.setup()
-
-import openpyxl  # noqa: E402
-import python_calamine  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from registry.models import AkunMedsos, Instansi, Pegawai  # noqa: E402
+from registry.models import AkunMedsos, Instansi, Pegawai
 
 UNITS = 40
 
@@ -153,12 +139,9 @@ def main():
     parser.add_argument("--export-rows", type=int, default=100000)
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    setup_test_environment()
     make_units()
     admin = User.objects.create_superuser("bench", password="x")
-    client = Client()
-    client.force_login(admin)
+    client = harness.client(admin)
     results = []
 
     data = pegawai_file(args.rows)

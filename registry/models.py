@@ -486,9 +486,13 @@ class AkunMedsos(models.Model):
             models.Index(
                 fields=["pegawai", "hasil_terakhir", "platform"], name="registry_akun_peg_hasil_idx"
             ),
-            # Required accounts: wajib_diikuti AND owner's path is a prefix.
+            # Required accounts, looked up once per employee by compliance:
+            # WHERE wajib_diikuti [AND platform = X]. Partial, so that the
+            # few official rows are found without scanning every account.
             models.Index(
-                fields=["wajib_diikuti", "instansi"], name="registry_akun_wajib_idx"
+                fields=["platform", "instansi"],
+                condition=Q(wajib_diikuti=True),
+                name="registry_akun_wajib_idx",
             ),
         ]
 
