@@ -20,6 +20,7 @@ _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 # Spaces of every kind (a cell copied from a web page brings U+00A0), dots
 # and dashes are only visual grouping of the digits.
 _SEPARATORS = re.compile(r"[\s\u00a0\u2007\u202f\u200b.\-\u2010-\u2015]+")
+_LABELS = {label: re.compile(rf"^{label}\s*[:.]?\s*", re.IGNORECASE) for label in ("NIP", "NIK")}
 
 
 def normalise(value, label):
@@ -31,10 +32,13 @@ def normalise(value, label):
     """
     if value is None:
         return ""
+    if type(value) is str and value.isdigit():
+        # Already bare digits: the common case in a bulk import.
+        return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValidationError(NUMBER_CELL_MESSAGE.format(label=label), code="number_cell")
     text = str(value).strip().lstrip("'\u2018\u2019").strip()
-    text = re.sub(rf"^{label}\s*[:.]?\s*", "", text, flags=re.IGNORECASE)
+    text = _LABELS[label].sub("", text)
     if _SCIENTIFIC.match(text.replace(" ", "")):
         raise ValidationError(NUMBER_CELL_MESSAGE.format(label=label), code="number_cell")
     return _SEPARATORS.sub("", text)

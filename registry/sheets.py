@@ -262,6 +262,12 @@ def _fill_merged(rows, merged, header_index):
 
 def cell_text(value):
     """A cell as text: 12.0 -> "12", a date as dd-mm-yyyy, None -> ""."""
+    if type(value) is str:
+        text = " ".join(value.replace("\u00a0", " ").split())
+        # What our own export escaped against formula injection.
+        if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+            return text[1:]
+        return text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -272,11 +278,7 @@ def cell_text(value):
         return repr(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.strftime("%d-%m-%Y")
-    text = " ".join(str(value).replace("\u00a0", " ").split())
-    # What our own export escaped against formula injection.
-    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
-        return text[1:]
-    return text
+    return " ".join(str(value).split())
 
 
 def safe_text(value):

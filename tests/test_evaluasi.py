@@ -200,3 +200,29 @@ def test_home_page_figures_agree_with_the_rekap(client, world, tree, vina, oki):
     home = client.get(reverse("admin:index")).content.decode()
     assert '<strong id="angka-aktif">8</strong>' in home
     assert reverse("admin:registry_akunmedsos_antrean") not in home
+
+
+def test_operators_print_and_excel_stay_in_scope(client, world, tree, dedi):
+    client.force_login(dedi)
+    html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
+    excel = client.get(reverse("admin:registry_evaluasi_unduh", args=["tidak-patuh"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active
+    printed = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert printed == {n for n in names(evaluasi(client))}
+    assert printed and all(n.endswith(("Disdik", "SMP")) for n in printed)
+    assert "Dinkes" not in html and "Puskesmas" not in html
+    assert client.get(reverse("admin:registry_rekap_unduh"), {"instansi": tree.dinkes.pk}).status_code == 404
+
+
+def test_letterhead_is_edited_in_the_admin(client, world, ani):
+    client.force_login(ani)
+    settings_url = reverse("admin:registry_pengaturan_changelist")
+    change = client.get(settings_url)
+    assert change.status_code == 302 and change["Location"].endswith("/1/change/")
+    data = {"kop_pemda": "PEMERINTAH PROVINSI SUMATERA SELATAN", "kop_instansi": "BADAN KEPEGAWAIAN DAERAH",
+            "kop_alamat": "Jalan Kapten A. Rivai", "tempat": "Palembang", "ttd_jabatan": "Kepala BKD",
+            "ttd_nama": "Drs. Kepala", "ttd_nip": "196801011990031001", "kedaluwarsa_hari": "90"}
+    assert client.post(change["Location"], data).status_code == 302
+    html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
+    assert "PEMERINTAH PROVINSI SUMATERA SELATAN" in html and "Palembang, " in html
+    assert Pengaturan.objects.count() == 1
