@@ -18,4 +18,5 @@ run: $(VENV)/.installed
 
 # The suite never needs a real secret; a deployment must set its own.
 test: $(VENV)/.installed
+	@command -v chromium >/dev/null || echo "Chromium tidak terpasang: uji peramban (tests/e2e) dan uji cetak PDF dilewati. Pasang dengan: apt-get install chromium poppler-utils"
 	DJANGO_SECRET_KEY=test-only-not-secret $(PY) -m pytest $(PYTEST_ARGS)

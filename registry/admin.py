@@ -12,6 +12,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from registry import handles, identity, resources, sheets, views
+from registry.filters import UnitChoiceField
 from registry.models import (
     AkunMedsos,
     HasilVerifikasi,
@@ -87,7 +88,7 @@ class ImporForm(forms.Form):
 
 
 class ImporPegawaiForm(ImporForm):
-    instansi = forms.ModelChoiceField(
+    instansi = UnitChoiceField(
         queryset=Instansi.objects.none(),
         required=False,
         label="Instansi",

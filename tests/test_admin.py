@@ -375,3 +375,13 @@ def test_error_pages_speak_indonesian(client, staff, oki, settings):
     page = client.get(url("verifikasi_add"))
     assert page.status_code == 403
     assert "hubungi Admin BKD" in page.content.decode()
+
+
+def test_empty_lists_say_what_to_do(client, tree, oki):
+    client.force_login(oki)
+    page = client.get(url("pegawai_changelist")).content.decode()
+    assert "Belum ada pegawai: tambahkan dengan tombol di kanan atas, atau impor dari Excel." in page
+    page = client.get(url("pegawai_changelist", q="tidak-ada-yang-begini")).content.decode()
+    assert "Tidak ada pegawai yang cocok dengan pencarian atau saringan ini." in page
+    page = client.get(url("verifikasi_changelist")).content.decode()
+    assert "Belum ada verifikasi." in page

@@ -160,6 +160,26 @@ def main():
         "nip_angka.xlsx",
         [["NIP", "NAMA", "UNIT KERJA", "STATUS"], [198503122010011003, "Angka", "DINKES", "PNS"]],
     )
+    # The operator's walk-through in the browser (tests/e2e), against the
+    # demo regency: a Dinas Kesehatan roster with two bad rows, then fixed.
+    roster = [
+        ["DAFTAR NOMINATIF PEGAWAI DINAS KESEHATAN KABUPATEN SUKAMAJU"],
+        [],
+        ["NO", "NIP", "NIK", "NAMA LENGKAP", "JABATAN", "UNIT KERJA", "STATUS KEPEGAWAIAN"],
+        [1, "196103151990031001", "", "Ratna Dewi Purnama", "Perawat Ahli Madya", "DINKES", "PNS"],
+        [2, 196204201991032002, "", "Yusuf Mahendra", "Sanitarian", "Puskesmas Sukamaju", "PNS"],
+        [3, "196305252021011003", "", "Lina Marlina", "Bidan Terampil", "Puskesmas Cibiru", "PPPK"],
+        [4, "196406101992031004", "", "Darman Sitompul", "Pengemudi Ambulans", "RSUD", "Pegawai Harian"],
+        [5, "", "1671015506640005", "Wati Suryani", "Petugas Kebersihan", "DINKES", "Honorer"],
+        [6, "196507151993032006", "", "Sri Handayani", "Apoteker", "RSUD", "PNS"],
+    ]
+    xlsx("e2e_roster_salah.xlsx", roster)
+    fixed = [list(row) for row in roster]
+    fixed[4][1] = "196204201991032002"
+    fixed[6][6] = "Tenaga Kontrak"
+    fixed[6][1], fixed[6][2] = "", "1671011006640004"
+    xlsx("e2e_roster_benar.xlsx", fixed)
+
     # Follower lists of @humas.uji (Instagram) and @humas.uji (TikTok):
     # two registered employees, one unregistered follower, one odd line.
     instagram = [
