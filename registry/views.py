@@ -130,7 +130,13 @@ def antrean(request):
             skipped = [*skipped, int(request.POST.get("akun", 0) or 0)][-500:]
             request.session["antrean_lewati"] = skipped
             return HttpResponseRedirect(f"{request.path}?{query}")
-        akun = get_object_or_404(_queue(request, unit, platform, []), pk=request.POST.get("akun") or 0)
+        pk = request.POST.get("akun", "")
+        akun = _queue(request, unit, platform, []).filter(pk=pk if pk.isdigit() else 0).first()
+        if akun is None:
+            # Verified by a colleague a moment ago, or never in this queue.
+            get_object_or_404(AkunMedsos.objects.for_user(request.user), pk=pk if pk.isdigit() else 0)
+            messages.info(request, "Akun itu baru saja diverifikasi pemeriksa lain; lanjut ke akun berikutnya.")
+            return HttpResponseRedirect(f"{request.path}?{query}")
         required = list(akun.required_official())
         form = AntreanForm(request.POST, request.FILES, required=required)
         if form.is_valid():
