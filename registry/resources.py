@@ -276,12 +276,12 @@ def _chunks(values):
         yield values[start : start + size]
 
 
-def _in_scope(paths, jalur):
-    return paths is None or any(jalur.startswith(p) for p in paths)
-
-
 class UnitIndex:
-    """Instansi in the user's scope, findable by kode, nama or singkatan."""
+    """Instansi in the user's scope, findable by kode, nama or singkatan.
+
+    Built from ``Instansi.objects.for_user``, so ``pk in index`` is the
+    scope question asked of a row's unit, with no second rule here.
+    """
 
     def __init__(self, user):
         self.by_key = defaultdict(set)
@@ -295,6 +295,9 @@ class UnitIndex:
             for text in (kode, nama, singkatan):
                 if text:
                     self.by_key[_key(text)].add(pk)
+
+    def __contains__(self, pk):
+        return pk in self.jalur
 
     def find(self, text, kode_only=False):
         """(pk, None) or (None, the reason it was not found)."""
@@ -422,7 +425,7 @@ class PegawaiResource(RegistryResource):
     def check_rows(self, plan):
         units = UnitIndex(self.user)
         default_unit = plan.options.get("instansi")
-        if default_unit is not None and default_unit not in units.jalur:
+        if default_unit is not None and default_unit not in units:
             default_unit = None
         readable = [row for row in plan.rows if not row.problems]
         self._flag_duplicates(readable, "nip", "NIP")
@@ -437,8 +440,7 @@ class PegawaiResource(RegistryResource):
                 row.conflicts.append(["NIK", "NIK ini milik pegawai lain, bukan pemilik NIP di baris yang sama"])
                 continue
             current = by_number or by_identity
-            # The units in scope are exactly those in the index.
-            if current and current["instansi_id"] not in units.jalur:
+            if current and current["instansi_id"] not in units:
                 label = "NIP" if by_number else "NIK"
                 row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD untuk mutasi"])
                 continue
@@ -640,11 +642,10 @@ class AkunMedsosResource(RegistryResource):
                 values["accounts"].append([handle.platform, handle.username])
 
     def check_rows(self, plan):
-        paths = scope_paths(self.user)
         readable = [row for row in plan.rows if not row.problems]
         owners, units = self._owners(readable), UnitIndex(self.user)
         for row in readable:
-            row.result["owner"] = self._owner(row, owners, units, paths)
+            row.result["owner"] = self._owner(row, owners, units)
         readable = [row for row in readable if not row.conflicts]
         claimed = self._claimed(readable)
         # Which owners the file gives each handle: one handle, one owner.
@@ -664,7 +665,7 @@ class AkunMedsosResource(RegistryResource):
                     rows = ", ".join(map(str, rivals))
                     row.conflicts.append([label, f"akun yang sama diisi untuk pemilik lain di baris {rows}"])
                 elif current is not None and (current["pegawai_id"], current["instansi_id"]) != owner:
-                    row.conflicts.append([label, self._claimed_message(current, paths)])
+                    row.conflicts.append([label, self._claimed_message(current, units)])
                 elif current is not None or key in planned:
                     known += 1
                 else:
@@ -679,13 +680,13 @@ class AkunMedsosResource(RegistryResource):
             wanted = {row.values[name] for row in rows if row.values.get(name)}
             found[name] = {}
             for chunk in _chunks(wanted):
-                for pk, number, jalur in Pegawai.objects.filter(**{f"{name}__in": chunk}).values_list(
-                    "pk", name, "instansi__jalur"
+                for pk, number, unit in Pegawai.objects.filter(**{f"{name}__in": chunk}).values_list(
+                    "pk", name, "instansi_id"
                 ):
-                    found[name][number] = (pk, jalur)
+                    found[name][number] = (pk, unit)
         return found
 
-    def _owner(self, row, owners, units, paths):
+    def _owner(self, row, owners, units):
         v = row.values
         for name in ("nip", "nik"):
             if v[name]:
@@ -694,7 +695,7 @@ class AkunMedsosResource(RegistryResource):
                 if match is None:
                     row.conflicts.append([label, f"{label} {v[name]} belum terdaftar; impor atau tambahkan pegawainya dulu"])
                     return None
-                if not _in_scope(paths, match[1]):
+                if match[1] not in units:
                     row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD"])
                     return None
                 return (match[0], None)
@@ -710,8 +711,8 @@ class AkunMedsosResource(RegistryResource):
             for platform, username in row.values["accounts"]:
                 wanted[platform].add(username)
         columns = [
-            "platform", "username", "pegawai_id", "instansi_id", "pegawai__nama", "pegawai__instansi__jalur",
-            "instansi__nama", "instansi__jalur",
+            "platform", "username", "pegawai_id", "instansi_id", "pegawai__nama", "pegawai__instansi_id",
+            "instansi__nama",
         ]
         found = {}
         for platform, usernames in wanted.items():
@@ -721,9 +722,8 @@ class AkunMedsosResource(RegistryResource):
                     found[(record["platform"], record["username"])] = record
         return found
 
-    def _claimed_message(self, current, paths):
-        jalur = current["pegawai__instansi__jalur"] or current["instansi__jalur"]
-        if _in_scope(paths, jalur):
+    def _claimed_message(self, current, units):
+        if (current["pegawai__instansi_id"] or current["instansi_id"]) in units:
             owner = current["pegawai__nama"] or current["instansi__nama"]
             return f"akun ini sudah terdaftar atas nama {owner}"
         return "akun ini sudah terdaftar atas nama pegawai di instansi lain; hubungi BKD bila ini keliru"
@@ -792,12 +792,13 @@ class InstansiResource(RegistryResource):
         values["aktif"] = self.read_flag(table, cells, row, "aktif") if "aktif" in table.columns else None
 
     def check_rows(self, plan):
-        paths = scope_paths(self.user)
+        units = UnitIndex(self.user)
+        unrestricted = scope_paths(self.user) is None
         existing = {
             _key(kode): {"pk": pk, "kode": kode, "nama": nama, "singkatan": singkatan, "induk_id": induk,
-                         "aktif": aktif, "jalur": jalur}
-            for pk, kode, nama, singkatan, induk, aktif, jalur in Instansi.objects.values_list(
-                "pk", "kode", "nama", "singkatan", "induk_id", "aktif", "jalur"
+                         "aktif": aktif}
+            for pk, kode, nama, singkatan, induk, aktif in Instansi.objects.values_list(
+                "pk", "kode", "nama", "singkatan", "induk_id", "aktif"
             )
         }
         key_of_pk = {record["pk"]: key for key, record in existing.items()}
@@ -818,7 +819,7 @@ class InstansiResource(RegistryResource):
         for row in readable:
             key = _key(row.values["kode"])
             current = existing.get(key)
-            if current and not _in_scope(paths, current["jalur"]):
+            if current and current["pk"] not in units:
                 row.conflicts.append(["KODE", "kode ini milik instansi di luar wilayah Anda"])
                 continue
             parent = None
@@ -833,7 +834,7 @@ class InstansiResource(RegistryResource):
                 if parent == key:
                     row.conflicts.append(["INDUK", "induk tidak boleh instansi itu sendiri"])
                     continue
-                if parent in existing and not _in_scope(paths, existing[parent]["jalur"]) and not (
+                if parent in existing and existing[parent]["pk"] not in units and not (
                     current and existing[parent]["pk"] == current["induk_id"]
                 ):
                     row.conflicts.append(["INDUK", "induk berada di luar wilayah Anda"])
@@ -841,7 +842,7 @@ class InstansiResource(RegistryResource):
             elif current:
                 # A blank cell keeps the parent: moving a unit is deliberate.
                 parent = key_of_pk.get(current["induk_id"])
-            elif paths is not None:
+            elif not unrestricted:
                 row.conflicts.append(["INDUK", "instansi baru harus berada di bawah instansi yang Anda kelola"])
                 continue
             parents[key] = parent

@@ -331,3 +331,12 @@ def test_import_records_are_listed_per_user(client, tree, oki, ani, dedi):
     page = client.get(reverse("admin:registry_impor_changelist"))
     assert page.context["cl"].result_count == 1
     assert "pegawai_nominatif.xlsx" in page.content.decode()
+
+
+def test_accounts_of_another_agencys_staff_are_refused(client, roster, dedi):
+    client.force_login(dedi)
+    preview = upload(client, "akunmedsos", "akun_panjang.xlsx")
+    reasons = rejected(preview)
+    assert reasons[(2, "NIP")] == "NIP terdaftar di instansi lain; hubungi BKD"
+    assert reasons[(5, "NIK")] == "NIK terdaftar di instansi lain; hubungi BKD"
+    assert preview.context["counts"]["baru"] == 0
