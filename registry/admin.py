@@ -750,12 +750,6 @@ class VerifikasiForm(forms.ModelForm):
         model = Verifikasi
         fields = ["akun", "hasil", "mengikuti", "catatan", "bukti", "jumlah_pengikut"]
 
-    def clean_bukti(self):
-        bukti = self.cleaned_data.get("bukti")
-        if bukti and getattr(bukti, "size", 0) > 5 * 1024 * 1024:
-            raise ValidationError("Tangkapan layar paling besar 5 MB; perkecil gambarnya lalu unggah ulang.")
-        return bukti
-
 
 @admin.register(Verifikasi)
 class VerifikasiAdmin(Ekspor, ScopedAdmin):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -397,6 +399,13 @@ class Platform(models.TextChoices):
 class AkunMedsosQuerySet(ScopedQuerySet):
     path_fields = ("pegawai__instansi__jalur", "instansi__jalur")
 
+    def awaiting_verification(self):
+        """Accounts of active staff never checked, or checked too long ago."""
+        stale = timezone.now() - datetime.timedelta(days=Pengaturan.current().kedaluwarsa_hari)
+        return self.filter(pegawai__aktif=True).filter(
+            Q(hasil_terakhir__isnull=True) | Q(diverifikasi_pada__lt=stale)
+        )
+
 
 class AkunMedsos(models.Model):
     platform = models.CharField("platform", max_length=10, choices=Platform.choices)
@@ -584,6 +593,11 @@ class SumberVerifikasi(models.TextChoices):
     DAFTAR_PENGIKUT = "DAFTAR_PENGIKUT", "Daftar pengikut"
 
 
+def validate_screenshot_size(file):
+    if file.size > 5 * 1024 * 1024:
+        raise ValidationError("Tangkapan layar paling besar 5 MB; perkecil gambarnya lalu unggah ulang.")
+
+
 class VerifikasiQuerySet(ScopedQuerySet):
     path_fields = ("akun__pegawai__instansi__jalur", "akun__instansi__jalur")
 
@@ -617,7 +631,12 @@ class Verifikasi(models.Model):
         "bukti (tangkapan layar)",
         upload_to="bukti/%Y/%m/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+        validators=[
+            FileExtensionValidator(
+                ["png", "jpg", "jpeg", "webp"], message="Tangkapan layar harus berupa gambar PNG, JPG atau WEBP."
+            ),
+            validate_screenshot_size,
+        ],
     )
     jumlah_pengikut = models.PositiveIntegerField(
         "jumlah pengikut", null=True, blank=True, help_text="Untuk akun resmi: jumlah pengikut yang terlihat."

@@ -2,13 +2,11 @@
 only checks ``is_staff``) and checks model permissions and scope itself;
 every query goes through ``for_user``."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -83,36 +81,26 @@ class AntreanForm(forms.Form):
         label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
     )
     bukti = forms.FileField(
-        label="Tangkapan layar (opsional)", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+        label="Tangkapan layar (opsional)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        validators=Verifikasi._meta.get_field("bukti").validators,
     )
 
     def __init__(self, *args, required=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mengikuti"].choices = [(str(a.pk), f"{a.get_platform_display()} @{a.username}") for a in required]
 
-    def clean_bukti(self):
-        bukti = self.cleaned_data.get("bukti")
-        if bukti:
-            if bukti.size > 5 * 1024 * 1024:
-                raise ValidationError("Tangkapan layar paling besar 5 MB.")
-            if not bukti.name.lower().endswith((".png", ".jpg", ".jpeg", ".webp")):
-                raise ValidationError("Tangkapan layar harus berupa gambar PNG, JPG atau WEBP.")
-        return bukti
 
-
-def _queue(request, unit, platform, skipped):
-    stale = timezone.now() - datetime.timedelta(days=Pengaturan.current().kedaluwarsa_hari)
+def _queue(request, unit, platform):
     accounts = (
-        AkunMedsos.objects.for_user(request.user)
-        .filter(pegawai__aktif=True)
-        .filter(Q(hasil_terakhir__isnull=True) | Q(diverifikasi_pada__lt=stale))
-        .select_related("pegawai__instansi")
+        AkunMedsos.objects.for_user(request.user).awaiting_verification().select_related("pegawai__instansi")
     )
     if unit:
         accounts = accounts.filter(pegawai__instansi__jalur__startswith=unit.jalur)
     if platform:
         accounts = accounts.filter(platform=platform)
-    return accounts.exclude(pk__in=skipped).order_by(F("diverifikasi_pada").asc(nulls_first=True), "pk")
+    return accounts.order_by(F("diverifikasi_pada").asc(nulls_first=True), "pk")
 
 
 def antrean(request):
@@ -124,6 +112,7 @@ def antrean(request):
     platform = request.GET.get("platform") if request.GET.get("platform") in Platform.values else ""
     query = request.GET.urlencode()
     skipped = request.session.get("antrean_lewati", [])
+    queue = _queue(request, unit, platform)
 
     if request.method == "POST":
         if "lewati" in request.POST:
@@ -131,7 +120,7 @@ def antrean(request):
             request.session["antrean_lewati"] = skipped
             return HttpResponseRedirect(f"{request.path}?{query}")
         pk = request.POST.get("akun", "")
-        akun = _queue(request, unit, platform, []).filter(pk=pk if pk.isdigit() else 0).first()
+        akun = queue.filter(pk=pk if pk.isdigit() else 0).first()
         if akun is None:
             # Verified by a colleague a moment ago, or never in this queue.
             get_object_or_404(AkunMedsos.objects.for_user(request.user), pk=pk if pk.isdigit() else 0)
@@ -157,11 +146,11 @@ def antrean(request):
     else:
         if request.GET.get("ulang"):
             request.session["antrean_lewati"] = skipped = []
-        akun = _queue(request, unit, platform, skipped).first()
+        akun = queue.exclude(pk__in=skipped).first()
         required = list(akun.required_official()) if akun else []
         form = AntreanForm(initial={"akun": akun.pk} if akun else None, required=required)
 
-    remaining = _queue(request, unit, platform, skipped).count()
+    remaining = queue.exclude(pk__in=skipped).count()
     return TemplateResponse(
         request,
         "admin/registry/antrean.html",
@@ -479,13 +468,7 @@ def key_figures(request):
     for row in staff.counts_per_unit().values():
         counts["aktif"] += row["aktif"]
         counts["patuh"] += row["patuh"]
-    stale = timezone.now() - datetime.timedelta(days=Pengaturan.current().kedaluwarsa_hari)
-    waiting = (
-        AkunMedsos.objects.for_user(request.user)
-        .filter(pegawai__aktif=True)
-        .filter(Q(hasil_terakhir__isnull=True) | Q(diverifikasi_pada__lt=stale))
-        .count()
-    )
+    waiting = AkunMedsos.objects.for_user(request.user).awaiting_verification().count()
     last_list = Verifikasi.objects.filter(akun=OuterRef("pk"), sumber=SumberVerifikasi.DAFTAR_PENGIKUT).order_by(
         "-waktu"
     )

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,3 +116,19 @@ def test_operators_have_no_bulk_result_action(client, staff, oki):
                             "konfirmasi": "1", "hasil": "VALID"})
     assert not Verifikasi.objects.exists()
     assert response.status_code in (200, 302)
+
+
+def test_screenshots_are_checked_the_same_in_the_queue_and_the_form(client, staff, tree, vina, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(vina)
+    akun = client.get(reverse(QUEUE)).context["akun"]
+    too_big = SimpleUploadedFile("layar.png", b"\x89PNG" + b"0" * (5 * 1024 * 1024), content_type="image/png")
+    not_image = SimpleUploadedFile("catatan.txt", b"bukan gambar", content_type="text/plain")
+    for upload, message in [(too_big, "paling besar 5 MB"), (not_image, "PNG, JPG atau WEBP")]:
+        page = client.post(reverse(QUEUE), {"akun": akun.pk, "hasil": "VALID", "bukti": upload})
+        assert message in page.content.decode()
+        upload.seek(0)
+        page = client.post(reverse("admin:registry_verifikasi_add"),
+                           {"akun": akun.pk, "hasil": "VALID", "bukti": upload})
+        assert message in page.content.decode()
+    assert not Verifikasi.objects.exists()
