@@ -245,6 +245,14 @@ class PegawaiQuerySet(ScopedQuerySet):
         return {row.pop("instansi_id"): row for row in rows}
 
 
+def valid_follows(pegawai, official, platform):
+    """The accounts by which ``pegawai`` follows ``official`` as DESIGN §3 counts it:
+    valid ones, on the official account's platform."""
+    return AkunMedsos.objects.filter(
+        pegawai=pegawai, hasil_terakhir=HasilVerifikasi.VALID, platform=platform, mengikuti=official
+    )
+
+
 def kepatuhan_expression(platform=None):
     """The compliance state of the outer Pegawai row, as one SQL expression.
 
@@ -257,11 +265,8 @@ def kepatuhan_expression(platform=None):
         accounts = accounts.filter(platform=platform)
         required = required.filter(platform=platform)
     valid = accounts.filter(hasil_terakhir=HasilVerifikasi.VALID)
-    followed_by_valid = AkunMedsos.objects.filter(
-        pegawai=OuterRef(OuterRef("pk")),
-        hasil_terakhir=HasilVerifikasi.VALID,
-        platform=OuterRef("platform"),
-        mengikuti=OuterRef("pk"),
+    followed_by_valid = valid_follows(
+        pegawai=OuterRef(OuterRef("pk")), official=OuterRef("pk"), platform=OuterRef("platform")
     )
     # Required: wajib accounts of the employee's instansi or any unit
     # above it, i.e. whose owner's path is a prefix of the employee's.

@@ -31,6 +31,7 @@ from registry.models import (
     Verifikasi,
     record_verification,
     subquery_count,
+    valid_follows,
 )
 
 EVALUASI_PER_PAGE = 100
@@ -400,11 +401,8 @@ def rekap_unduh(request):
 
 def official_accounts(request):
     """Official accounts with their required followers: how many follow."""
-    follows = AkunMedsos.objects.filter(
-        pegawai=OuterRef("pk"),
-        hasil_terakhir=HasilVerifikasi.VALID,
-        platform=OuterRef(OuterRef("platform")),
-        mengikuti=OuterRef(OuterRef("pk")),
+    follows = valid_follows(
+        pegawai=OuterRef("pk"), official=OuterRef(OuterRef("pk")), platform=OuterRef(OuterRef("platform"))
     )
     required = Pegawai.objects.filter(aktif=True, instansi__jalur__startswith=OuterRef("instansi__jalur"))
     return (
