@@ -139,6 +139,11 @@ class Instansi(models.Model):
     def kedalaman(self):
         return max(self.jalur.count("/") - 1, 0)
 
+    @property
+    def ancestor_ids(self):
+        """Ids from the root down to this unit, read from the path."""
+        return [int(segment) for segment in self.jalur.split("/") if segment]
+
     def clean(self):
         self.kode = self.kode.strip()
         self.nama = " ".join(self.nama.split())
@@ -558,13 +563,9 @@ class AkunMedsos(models.Model):
         """The official accounts on this platform that the owner must follow."""
         if self.pegawai_id is None:
             return AkunMedsos.objects.none()
-        return required_official(self.pegawai.instansi.jalur, self.platform)
-
-
-def required_official(jalur, platform):
-    """Wajib official accounts on ``platform`` of the unit at ``jalur`` or above."""
-    ancestors = [int(segment) for segment in jalur.split("/") if segment]
-    return AkunMedsos.objects.filter(wajib_diikuti=True, platform=platform, instansi__in=ancestors)
+        return AkunMedsos.objects.filter(
+            wajib_diikuti=True, platform=self.platform, instansi__in=self.pegawai.instansi.ancestor_ids
+        )
 
 
 def apply_verification(verifikasi, checked=()):
@@ -776,7 +777,7 @@ class Pengaturan(models.Model):
         """(jabatan, nama, nip) for a list of ``instansi``: its head, the nearest
         head above it, or the BKD's."""
         if instansi is not None:
-            ancestors = [int(segment) for segment in instansi.jalur.split("/") if segment]
+            ancestors = instansi.ancestor_ids
             heads = {
                 unit.pk: unit
                 for unit in Instansi.objects.filter(pk__in=ancestors).exclude(kepala_nama="")
