@@ -211,13 +211,11 @@ class ImporEkspor(ImportMixin, Ekspor):
             return self._render_import(request, form)
         resources.discard_stale_imports()
         upload = form.cleaned_data["berkas"]
-        if upload.size > sheets.max_upload_bytes():
-            form.add_error("berkas", f"Berkas melebihi batas {sheets.max_upload_bytes() // 1048576} MB; bagi menjadi beberapa berkas.")
-            return self._render_import(request, form)
         options = {}
         if form.cleaned_data.get("instansi"):
             options = {"instansi": form.cleaned_data["instansi"].pk, "sinkron": form.cleaned_data["sinkron"]}
         try:
+            sheets.check_size(upload.size)
             plan = self._resource(request).plan(upload.read(), upload.name, options)
         except sheets.FileRejected as e:
             form.add_error("berkas", str(e))

@@ -27,6 +27,7 @@ MAX_UNPACKED = 200 * 1024 * 1024
 MAX_MEMBERS = 20000
 BATCH = 500
 
+FOLLOWERS_ADVICE = "unggah hanya berkas followers_1.json dari arsip ZIP-nya"
 _FOLLOWER_MEMBER = re.compile(r"(^|/)(followers(_\d+)?\.(json|html)|follower(s)?\.txt|user_data[^/]*\.json)$", re.I)
 _HREF = re.compile(r'href="([^"]+)"')
 _TIKTOK_LINE = re.compile(r"^\s*user\s*name\s*:\s*(\S+)", re.I | re.M)
@@ -40,13 +41,7 @@ class FollowerList:
 
 def read(data, file_name, platform):
     """The handles in a follower export, or ``sheets.FileRejected``."""
-    if len(data) > sheets.max_upload_bytes():
-        raise sheets.FileRejected(
-            f"Berkas melebihi batas {sheets.max_upload_bytes() // 1048576} MB; unggah hanya berkas "
-            f"followers_1.json dari arsip ZIP-nya."
-        )
-    if not data.strip():
-        raise sheets.FileRejected("Berkas kosong.")
+    sheets.check_bytes(data, FOLLOWERS_ADVICE)
     if data.startswith(b"PK\x03\x04"):
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))

@@ -64,6 +64,24 @@ def max_upload_bytes():
     return settings.REGISTRI_IMPORT_MAX_MB * 1024 * 1024
 
 
+SPLIT_ADVICE = "bagi menjadi beberapa berkas lalu unggah satu per satu"
+
+
+def check_size(size, advice=SPLIT_ADVICE):
+    """Refuse a file over REGISTRI_IMPORT_MAX_MB; web views call it before reading the upload."""
+    if size > max_upload_bytes():
+        raise FileRejected(
+            f"Berkas {size / 1048576:.1f} MB melebihi batas {settings.REGISTRI_IMPORT_MAX_MB} MB; {advice}."
+        )
+
+
+def check_bytes(data, advice=SPLIT_ADVICE):
+    """What every reader checks first: the size limit, and that there is anything at all."""
+    check_size(len(data), advice)
+    if not data.strip():
+        raise FileRejected("Berkas kosong; pilih berkas yang berisi data.")
+
+
 def read_table(data, filename, aliases, required, expected):
     """Parse ``data`` and return the ``Table`` under its header row.
 
@@ -72,13 +90,7 @@ def read_table(data, filename, aliases, required, expected):
     present (e.g. ``[{"nip", "nik"}, {"nama"}]``); ``expected`` names the
     columns for the clerk when no header row is found.
     """
-    if len(data) > max_upload_bytes():
-        raise FileRejected(
-            f"Berkas {len(data) / 1048576:.1f} MB melebihi batas "
-            f"{settings.REGISTRI_IMPORT_MAX_MB} MB; bagi menjadi beberapa berkas lalu unggah satu per satu."
-        )
-    if not data.strip():
-        raise FileRejected("Berkas kosong; pilih berkas yang berisi data.")
+    check_bytes(data)
     rows, uncalculated, merged = read_rows(data, filename)
     return _find_header(rows, aliases, required, expected, uncalculated, merged)
 

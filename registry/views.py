@@ -227,6 +227,7 @@ def pengikut(request, pk):
         resources.discard_stale_imports()
         upload = form.cleaned_data["berkas"]
         try:
+            sheets.check_size(upload.size, followers.FOLLOWERS_ADVICE)
             found = followers.read(upload.read(), upload.name, official.platform)
         except sheets.FileRejected as e:
             form.add_error("berkas", str(e))
