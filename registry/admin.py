@@ -86,6 +86,9 @@ def short_name(instansi):
 class ImporForm(forms.Form):
     berkas = forms.FileField(label="Berkas", help_text="Excel (.xlsx) atau CSV.")
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
 
 class ImporPegawaiForm(ImporForm):
     instansi = UnitChoiceField(
@@ -101,7 +104,7 @@ class ImporPegawaiForm(ImporForm):
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["instansi"].queryset = Instansi.objects.for_user(user).filter(aktif=True)
 
     def clean(self):
@@ -173,8 +176,7 @@ class ImporEkspor(ImportMixin, Ekspor):
         return self.get_import_resource_classes(request)[0](user=request.user)
 
     def _import_form(self, request):
-        kwargs = {"user": request.user} if self.import_form is ImporPegawaiForm else {}
-        return self.import_form(request.POST or None, request.FILES or None, **kwargs)
+        return self.import_form(request.POST or None, request.FILES or None, user=request.user)
 
     def _render_import(self, request, form, plan=None, record=None, error=None):
         resource = self._resource(request)
@@ -232,10 +234,11 @@ class ImporEkspor(ImportMixin, Ekspor):
     def process_import(self, request, **kwargs):
         if request.method != "POST" or not self.has_import_permission(request):
             raise PermissionDenied
+        resource = self._resource(request)
         record = get_object_or_404(
             Impor.objects.for_user(request.user),
             pk=request.POST.get("impor", ""),
-            jenis=self._resource(request).kind,
+            jenis=resource.kind,
             status=StatusImpor.PRATINJAU,
         )
         url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
@@ -243,7 +246,6 @@ class ImporEkspor(ImportMixin, Ekspor):
             resources.close_import(record, StatusImpor.DIBATALKAN)
             messages.info(request, f"Impor {record.nama_berkas} dibatalkan; tidak ada data yang disimpan.")
             return HttpResponseRedirect(url)
-        resource = self._resource(request)
         plan = resources.Plan.load(record.rencana)
         resource.check(plan)
         if plan.count(resources.DITOLAK) and not request.POST.get("hanya_valid"):
