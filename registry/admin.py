@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -235,12 +234,7 @@ class ImporEkspor(ImportMixin, Ekspor):
         if request.method != "POST" or not self.has_import_permission(request):
             raise PermissionDenied
         resource = self._resource(request)
-        record = get_object_or_404(
-            Impor.objects.for_user(request.user),
-            pk=request.POST.get("impor", ""),
-            jenis=resource.kind,
-            status=StatusImpor.PRATINJAU,
-        )
+        record = resources.open_preview(request.user, request.POST.get("impor", ""), resource.kind)
         url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
         if "batal" in request.POST:
             resources.close_import(record, StatusImpor.DIBATALKAN)
@@ -281,11 +275,10 @@ class ImporEkspor(ImportMixin, Ekspor):
     def import_rejected(self, request, pk):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        record = get_object_or_404(
-            Impor.objects.for_user(request.user), pk=pk, status=StatusImpor.PRATINJAU
-        )
+        resource = self._resource(request)
+        record = resources.open_preview(request.user, pk, resource.kind)
         plan = resources.Plan.load(record.rencana)
-        self._resource(request).check(plan)
+        resource.check(plan)
         name = record.nama_berkas.rsplit(".", 1)[0]
         return FileResponse(plan.rejected_workbook(), as_attachment=True, filename=f"{name}-ditolak.xlsx")
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from import_export import fields, resources
 
@@ -960,6 +962,14 @@ class VerifikasiResource(RegistryResource):
         "hasil": lambda v: HasilVerifikasi(v).label,
         "sumber": lambda v: SumberVerifikasi(v).label,
     }
+
+
+def open_preview(user, pk, kind):
+    """The user's unconfirmed preview of this kind, or 404 (also for a mangled id)."""
+    pk = str(pk)
+    if not pk.isdigit():
+        raise Http404("Pratinjau impor tidak ditemukan.")
+    return get_object_or_404(Impor.objects.for_user(user), pk=pk, jenis=kind, status=StatusImpor.PRATINJAU)
 
 
 def record_counts(plan):

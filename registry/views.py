@@ -204,10 +204,7 @@ def pengikut(request, pk):
                            opts=AkunMedsos._meta)
 
     if request.method == "POST" and "impor" in request.POST:
-        record = get_object_or_404(
-            Impor.objects.for_user(request.user), pk=request.POST["impor"], jenis=JenisImpor.PENGIKUT,
-            status=StatusImpor.PRATINJAU,
-        )
+        record = resources.open_preview(request.user, request.POST["impor"], JenisImpor.PENGIKUT)
         names = resources.Plan.load(record.rencana).options["usernames"]
         result = followers.match(official, followers.FollowerList(set(names), 0))
         if "batal" in request.POST:

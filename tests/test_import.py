@@ -340,3 +340,10 @@ def test_accounts_of_another_agencys_staff_are_refused(client, roster, dedi):
     assert reasons[(2, "NIP")] == "NIP terdaftar di instansi lain; hubungi BKD"
     assert reasons[(5, "NIK")] == "NIK terdaftar di instansi lain; hubungi BKD"
     assert preview.context["counts"]["baru"] == 0
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1 OR 1=1", "99999"])
+def test_a_mangled_preview_id_is_not_found_never_a_crash(client, tree, oki, value):
+    client.force_login(oki)
+    response = client.post(reverse("admin:registry_pegawai_process_import"), {"impor": value})
+    assert response.status_code == 404

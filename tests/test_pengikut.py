@@ -150,3 +150,10 @@ def test_command_line(world):
     assert Verifikasi.objects.get(akun=world.humas).jumlah_pengikut == 3
     with pytest.raises(CommandError, match="tidak terdaftar"):
         call_command("import_followers", "x", "entah", str(DATA / "followers_1.json"))
+
+
+def test_a_mangled_preview_id_is_not_found(client, world, vina):
+    client.force_login(vina)
+    url = reverse("admin:registry_akunmedsos_pengikut", args=[world.humas.pk])
+    assert client.post(url, {"impor": "abc"}).status_code == 404
+    assert not Verifikasi.objects.filter(akun=world.humas).exists()
