@@ -116,11 +116,11 @@ def antrean(request):
     queue = _queue(request, unit, platform)
 
     if request.method == "POST":
-        if "lewati" in request.POST:
-            skipped = [*skipped, int(request.POST.get("akun", 0) or 0)][-500:]
-            request.session["antrean_lewati"] = skipped
-            return HttpResponseRedirect(f"{request.path}?{query}")
         pk = request.POST.get("akun", "")
+        if "lewati" in request.POST:
+            if pk.isdigit():
+                request.session["antrean_lewati"] = [*skipped, int(pk)][-500:]
+            return HttpResponseRedirect(f"{request.path}?{query}")
         akun = queue.filter(pk=pk if pk.isdigit() else 0).first()
         if akun is None:
             # Verified by a colleague a moment ago, or never in this queue.

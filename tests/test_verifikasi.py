@@ -132,3 +132,9 @@ def test_screenshots_are_checked_the_same_in_the_queue_and_the_form(client, staf
                            {"akun": akun.pk, "hasil": "VALID", "bukti": upload})
         assert message in page.content.decode()
     assert not Verifikasi.objects.exists()
+
+
+def test_a_mangled_skip_is_ignored_never_a_crash(client, staff, vina):
+    client.force_login(vina)
+    assert client.post(reverse(QUEUE), {"akun": "abc", "lewati": "1"}).status_code == 302
+    assert client.get(reverse(QUEUE)).context["skipped"] == 0
