@@ -271,6 +271,15 @@ class RegistryResource(resources.ModelResource):
         return queryset
 
 
+def flag_duplicates(groups, label):
+    """Reject every row of a group of rows that share one key, each naming the others."""
+    for same in groups.values():
+        if len(same) > 1:
+            for row in same:
+                others = ", ".join(str(r.number) for r in same if r is not row)
+                row.conflicts.append([label, f"{label} yang sama juga ada di baris {others}; hapus salah satu"])
+
+
 def _chunks(values):
     size = min(BATCH, connection.features.max_query_params or BATCH)
     values = list(values)
@@ -430,8 +439,12 @@ class PegawaiResource(RegistryResource):
         if default_unit is not None and default_unit not in units:
             default_unit = None
         readable = [row for row in plan.rows if not row.problems]
-        self._flag_duplicates(readable, "nip", "NIP")
-        self._flag_duplicates(readable, "nik", "NIK")
+        for name in ("nip", "nik"):
+            same = defaultdict(list)
+            for row in readable:
+                if row.values[name]:
+                    same[row.values[name]].append(row)
+            flag_duplicates(same, name.upper())
         by_nip, by_nik = self._existing(readable)
         matched = set()
         for row in readable:
@@ -479,17 +492,6 @@ class PegawaiResource(RegistryResource):
             }
             row.action = BERUBAH if row.changes else TETAP
         plan.missing = self._missing(plan, units, matched) if plan.options.get("sinkron") else []
-
-    def _flag_duplicates(self, rows, name, label):
-        seen = defaultdict(list)
-        for row in rows:
-            if row.values.get(name):
-                seen[row.values[name]].append(row)
-        for same in seen.values():
-            if len(same) > 1:
-                for row in same:
-                    others = ", ".join(str(r.number) for r in same if r is not row)
-                    row.conflicts.append([label, f"{label} yang sama juga ada di baris {others}; hapus salah satu"])
 
     def _existing(self, rows):
         columns = ["pk", *PEGAWAI_FIELDS]
@@ -813,11 +815,7 @@ class InstansiResource(RegistryResource):
             self_kodes[_key(row.values["kode"])].append(row)
             by_name[_key(row.values["nama"])].add(_key(row.values["kode"]))
         parents = {}
-        for key, rows in self_kodes.items():
-            if len(rows) > 1:
-                for row in rows:
-                    others = ", ".join(str(r.number) for r in rows if r is not row)
-                    row.conflicts.append(["KODE", f"kode yang sama juga ada di baris {others}"])
+        flag_duplicates(self_kodes, "KODE")
         for row in readable:
             key = _key(row.values["kode"])
             current = existing.get(key)

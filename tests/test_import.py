@@ -347,3 +347,13 @@ def test_a_mangled_preview_id_is_not_found_never_a_crash(client, tree, oki, valu
     client.force_login(oki)
     response = client.post(reverse("admin:registry_pegawai_process_import"), {"impor": value})
     assert response.status_code == 404
+
+
+def test_the_same_unit_code_twice_names_both_rows(client, tree, ani):
+    client.force_login(ani)
+    upload_file = io.BytesIO(b"KODE;NAMA;INDUK\nDISPAR;Dinas Pariwisata;PEMDA\ndispar;Dinas Pariwisata Lagi;PEMDA\n")
+    upload_file.name = "instansi.csv"
+    preview = client.post(reverse("admin:registry_instansi_import"), {"berkas": upload_file})
+    reasons = rejected(preview)
+    assert reasons[(2, "KODE")] == "KODE yang sama juga ada di baris 3; hapus salah satu"
+    assert reasons[(3, "KODE")] == "KODE yang sama juga ada di baris 2; hapus salah satu"
