@@ -108,9 +108,14 @@ class RekapForm(forms.Form):
         super().__init__(data)
         self.fields["instansi"].queryset = units_in_scope(request)
 
+    @property
+    def chosen(self):
+        """The valid choices; none yet when the page opens without a query."""
+        return self.cleaned_data if self.is_bound else {}
+
     def in_words(self, unit):
         words = [f"Instansi: {unit.nama} beserta sub-unitnya"]
-        status = self.cleaned_data.get("status_kepegawaian")
+        status = self.chosen.get("status_kepegawaian")
         words.append(f"Status kepegawaian: {StatusKepegawaian(status).label}" if status else
                      "Status kepegawaian: semua")
         return words

@@ -326,11 +326,11 @@ def _rekap(request):
     form = RekapForm(request.GET or None, request=request)
     if request.GET and not form.is_valid():
         return form, None, None, None
-    unit = (form.cleaned_data.get("instansi") if form.is_bound else None) or home_unit(request)
+    unit = form.chosen.get("instansi") or home_unit(request)
     if unit is None:
         return form, None, [], None
     staff = Pegawai.objects.for_user(request.user).filter(instansi__jalur__startswith=unit.jalur)
-    status = form.cleaned_data.get("status_kepegawaian") if form.is_bound else ""
+    status = form.chosen.get("status_kepegawaian")
     if status:
         staff = staff.filter(status_kepegawaian=status)
     per_unit = staff.counts_per_unit()
@@ -374,8 +374,7 @@ def rekap_cetak(request):
     return TemplateResponse(
         request,
         "registry/cetak_rekap.html",
-        {"title": "Rekapitulasi kepatuhan media sosial pegawai", "filters": form.in_words(unit)
-         if form.is_bound else [f"Instansi: {unit.nama} beserta sub-unitnya", "Status kepegawaian: semua"],
+        {"title": "Rekapitulasi kepatuhan media sosial pegawai", "filters": form.in_words(unit),
          "rows": rows, "total": total, **signatory_for(unit)},
     )
 

@@ -169,6 +169,8 @@ def test_rekap_print_and_excel(client, world, tree, vina):
     client.force_login(vina)
     html = client.get(reverse("admin:registry_rekap_cetak"), {"instansi": tree.pemda.pk}).content.decode()
     assert "Dinas Kesehatan" in html and "<svg" in html and "Mengetahui," in html
+    default = client.get(reverse("admin:registry_rekap_cetak")).content.decode()
+    assert "Instansi: Pemerintah Kabupaten Uji beserta sub-unitnya · Status kepegawaian: semua" in default
     excel = client.get(reverse("admin:registry_rekap_unduh"), {"instansi": tree.pemda.pk})
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active.values)
     assert rows[-1][0] == "JUMLAH" and rows[-1][1] == 16
