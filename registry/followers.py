@@ -27,6 +27,8 @@ MAX_UNPACKED = 200 * 1024 * 1024
 MAX_MEMBERS = 20000
 BATCH = 500
 
+# Column headings, and heading lines in a plain list, that name the handles.
+HANDLE_HEADERS = {"username", "akun", "namaakun", "pengikut"}
 FOLLOWERS_ADVICE = "unggah hanya berkas followers_1.json dari arsip ZIP-nya"
 _FOLLOWER_MEMBER = re.compile(r"(^|/)(followers(_\d+)?\.(json|html)|follower(s)?\.txt|user_data[^/]*\.json)$", re.I)
 _HREF = re.compile(r'href="([^"]+)"')
@@ -118,10 +120,9 @@ def _json_entries(node):
 def _from_cells(data, file_name, platform):
     """A plain list: the first column, or the column named like a handle."""
     rows, _, _ = sheets.read_rows(data, file_name)
-    column = 0
-    if rows and any(sheets.normalise_header(c) in ("username", "akun", "namaakun", "pengikut") for c in rows[0]):
-        column = next(i for i, c in enumerate(rows[0])
-                      if sheets.normalise_header(c) in ("username", "akun", "namaakun", "pengikut"))
+    named = [i for i, c in enumerate(rows[0] if rows else []) if sheets.normalise_header(c) in HANDLE_HEADERS]
+    column = named[0] if named else 0
+    if named:
         rows = rows[1:]
     return _collect((row[column] for row in rows if len(row) > column), platform)
 
@@ -130,7 +131,7 @@ def _collect(entries, platform):
     result = FollowerList(set(), 0)
     for entry in entries:
         text = sheets.cell_text(entry)
-        if not text or sheets.normalise_header(text) in ("username", "akun", "namaakun", "pengikut"):
+        if not text or sheets.normalise_header(text) in HANDLE_HEADERS:
             continue
         try:
             result.usernames.add(handles.parse(text, platform).username)
