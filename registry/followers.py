@@ -120,7 +120,7 @@ def _json_entries(node):
 def _from_cells(data, file_name, platform):
     """A plain list: the first column, or the column named like a handle."""
     rows, _, _ = sheets.read_rows(data, file_name)
-    named = [i for i, c in enumerate(rows[0] if rows else []) if sheets.normalise_header(c) in HANDLE_HEADERS]
+    named = [i for i, c in enumerate(rows[0] if rows else []) if sheets.match_key(c) in HANDLE_HEADERS]
     column = named[0] if named else 0
     if named:
         rows = rows[1:]
@@ -131,7 +131,7 @@ def _collect(entries, platform):
     result = FollowerList(set(), 0)
     for entry in entries:
         text = sheets.cell_text(entry)
-        if not text or sheets.normalise_header(text) in HANDLE_HEADERS:
+        if not text or sheets.match_key(text) in HANDLE_HEADERS:
             continue
         try:
             result.usernames.add(handles.parse(text, platform).username)

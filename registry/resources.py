@@ -14,9 +14,7 @@ Every query goes through the user's scope (``for_user``): an operator's file
 can only read and change rows inside the operator's subtree.
 """
 
-import functools
 import json
-import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -60,20 +58,8 @@ def ya_tidak(value):
     return "Ya" if value else "Tidak"
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-@functools.lru_cache(maxsize=8192)
-def _key(text):
-    """Matching key for names typed by hand: case, spacing and punctuation ignored.
-
-    Cached: a file of thousands of rows names a few dozen units and statuses.
-    """
-    return _NOT_WORD.sub("", str(text).casefold())
-
-
 def _aliases(table):
-    return {sheets.normalise_header(header): name for header, name in table.items()}
+    return {sheets.match_key(header): name for header, name in table.items()}
 
 
 @dataclass
@@ -140,7 +126,7 @@ class Plan:
         headers = [h or f"Kolom {i + 1}" for i, h in enumerate(self.headers)]
         writer = sheets.XlsxWriter(
             ["Baris", *headers, "Keterangan"],
-            text_columns={h for h in headers if sheets.normalise_header(h) in ("nip", "nipbaru", "nik")},
+            text_columns={h for h in headers if sheets.match_key(h) in ("nip", "nipbaru", "nik")},
         )
         for row in self.rejected:
             reasons = "; ".join(f"{column}: {message}" for column, message in row.reasons)
@@ -239,9 +225,9 @@ class RegistryResource(resources.ModelResource):
         text = sheets.cell_text(table.cell(cells, name))
         if not text:
             return None
-        if _key(text) in TRUE_WORDS:
+        if sheets.match_key(text) in TRUE_WORDS:
             return True
-        if _key(text) in FALSE_WORDS:
+        if sheets.match_key(text) in FALSE_WORDS:
             return False
         row.problems.append([self.column(table, name), f"isian {text!r} tidak dikenal; isi Ya atau Tidak"])
         return None
@@ -302,10 +288,10 @@ class UnitIndex:
             "pk", "kode", "nama", "singkatan", "jalur"
         ):
             self.jalur[pk] = jalur
-            self.by_kode[_key(kode)] = pk
+            self.by_kode[sheets.match_key(kode)] = pk
             for text in (kode, nama, singkatan):
                 if text:
-                    self.by_key[_key(text)].add(pk)
+                    self.by_key[sheets.match_key(text)].add(pk)
 
     def __contains__(self, pk):
         return pk in self.jalur
@@ -313,9 +299,9 @@ class UnitIndex:
     def find(self, text, kode_only=False):
         """(pk, None) or (None, the reason it was not found)."""
         if kode_only:
-            pk = self.by_kode.get(_key(text))
+            pk = self.by_kode.get(sheets.match_key(text))
             return (pk, None) if pk else (None, f"kode instansi {text!r} tidak ditemukan di instansi yang Anda kelola")
-        found = self.by_key.get(_key(text), set())
+        found = self.by_key.get(sheets.match_key(text), set())
         if len(found) == 1:
             return next(iter(found)), None
         if found:
@@ -326,7 +312,7 @@ class UnitIndex:
 # Pegawai -----------------------------------------------------------------
 
 STATUS_WORDS = {
-    _key(word): status
+    sheets.match_key(word): status
     for words, status in [
         (["PNS", "CPNS"], StatusKepegawaian.PNS),
         (["PPPK", "P3K"], StatusKepegawaian.PPPK),
@@ -418,7 +404,7 @@ class PegawaiResource(RegistryResource):
         if "jabatan" in table.columns:
             values["jabatan"] = sheets.cell_text(table.cell(cells, "jabatan"))[:200]
         status_text = sheets.cell_text(table.cell(cells, "status"))
-        values["status"] = STATUS_WORDS.get(_key(status_text)) if status_text else None
+        values["status"] = STATUS_WORDS.get(sheets.match_key(status_text)) if status_text else None
         if status_text and values["status"] is None:
             row.problems.append([
                 self.column(table, "status"),
@@ -547,7 +533,7 @@ class PegawaiResource(RegistryResource):
 # Akun media sosial -------------------------------------------------------
 
 PLATFORM_WORDS = {
-    _key(word): platform
+    sheets.match_key(word): platform
     for platform, words in {
         Platform.INSTAGRAM: ["Instagram", "IG", "Insta"],
         Platform.TIKTOK: ["TikTok", "Tik Tok", "TT"],
@@ -628,7 +614,7 @@ class AkunMedsosResource(RegistryResource):
             text = table.cell(cells, "akun")
             if not handles.is_no_account(sheets.cell_text(text)):
                 platform_text = sheets.cell_text(table.cell(cells, "platform"))
-                platform = PLATFORM_WORDS.get(_key(platform_text)) if platform_text else None
+                platform = PLATFORM_WORDS.get(sheets.match_key(platform_text)) if platform_text else None
                 if platform_text and platform is None:
                     row.problems.append([self.column(table, "platform"), f"platform {platform_text!r} tidak dikenal"])
                 else:
@@ -799,7 +785,7 @@ class InstansiResource(RegistryResource):
         units = UnitIndex(self.user)
         unrestricted = scope_paths(self.user) is None
         existing = {
-            _key(kode): {"pk": pk, "kode": kode, "nama": nama, "singkatan": singkatan, "induk_id": induk,
+            sheets.match_key(kode): {"pk": pk, "kode": kode, "nama": nama, "singkatan": singkatan, "induk_id": induk,
                          "aktif": aktif}
             for pk, kode, nama, singkatan, induk, aktif in Instansi.objects.values_list(
                 "pk", "kode", "nama", "singkatan", "induk_id", "aktif"
@@ -808,23 +794,23 @@ class InstansiResource(RegistryResource):
         key_of_pk = {record["pk"]: key for key, record in existing.items()}
         by_name = defaultdict(set)
         for record in existing.values():
-            by_name[_key(record["nama"])].add(_key(record["kode"]))
+            by_name[sheets.match_key(record["nama"])].add(sheets.match_key(record["kode"]))
         readable = [row for row in plan.rows if not row.problems]
         self_kodes = defaultdict(list)
         for row in readable:
-            self_kodes[_key(row.values["kode"])].append(row)
-            by_name[_key(row.values["nama"])].add(_key(row.values["kode"]))
+            self_kodes[sheets.match_key(row.values["kode"])].append(row)
+            by_name[sheets.match_key(row.values["nama"])].add(sheets.match_key(row.values["kode"]))
         parents = {}
         flag_duplicates(self_kodes, "KODE")
         for row in readable:
-            key = _key(row.values["kode"])
+            key = sheets.match_key(row.values["kode"])
             current = existing.get(key)
             if current and current["pk"] not in units:
                 row.conflicts.append(["KODE", "kode ini milik instansi di luar wilayah Anda"])
                 continue
             parent = None
             if row.values["induk"]:
-                ref = _key(row.values["induk"])
+                ref = sheets.match_key(row.values["induk"])
                 candidates = {ref} if ref in existing or ref in self_kodes else by_name.get(ref, set())
                 if len(candidates) != 1:
                     reason = "tidak ditemukan" if not candidates else "dipakai lebih dari satu instansi; tulis kodenya"
@@ -854,7 +840,7 @@ class InstansiResource(RegistryResource):
         for row in readable:
             if row.conflicts:
                 continue
-            current = existing.get(_key(row.values["kode"]))
+            current = existing.get(sheets.match_key(row.values["kode"]))
             if current is None:
                 row.action = BARU
                 continue
@@ -901,7 +887,7 @@ class InstansiResource(RegistryResource):
             return pk_to_key.get(record["induk_id"]) if record else None
 
         for row in rows:
-            key, seen = _key(row.values["kode"]), set()
+            key, seen = sheets.match_key(row.values["kode"]), set()
             node = parent_of(key)
             while node and node not in seen:
                 if node == key:
@@ -911,7 +897,7 @@ class InstansiResource(RegistryResource):
                 node = parent_of(node)
 
     def write(self, plan):
-        units = {_key(u.kode): u for u in Instansi.objects.all()}
+        units = {sheets.match_key(u.kode): u for u in Instansi.objects.all()}
         pending = [row for row in plan.rows if row.action in (BARU, BERUBAH)]
         # Parents first: repeat over the rows whose parent is not saved yet.
         while pending:
@@ -921,7 +907,7 @@ class InstansiResource(RegistryResource):
                 if parent and parent not in units:
                     waiting.append(row)
                     continue
-                key = _key(row.values["kode"])
+                key = sheets.match_key(row.values["kode"])
                 unit = units.get(key) or Instansi(kode=row.values["kode"])
                 unit.nama, unit.singkatan = row.values["nama"], row.values["singkatan"]
                 unit.induk = units[parent] if parent else None

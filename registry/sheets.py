@@ -14,6 +14,7 @@ would run as a formula.
 import codecs
 import csv
 import datetime
+import functools
 import io
 import math
 import re
@@ -55,9 +56,18 @@ class Table:
         return cells[index] if index is not None and index < len(cells) else None
 
 
-def normalise_header(text):
-    """ "Nama  Lengkap", "NAMA_LENGKAP", "nama.lengkap" -> "namalengkap"."""
-    return re.sub(r"[\W_]+", "", str(text or "").casefold())
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=8192)
+def match_key(text):
+    """What typed names are matched by, ignoring case, spacing and punctuation:
+    "Nama  Lengkap", "NAMA_LENGKAP", "nama.lengkap" -> "namalengkap".
+
+    Headers, unit names and status words; cached, since a file of thousands
+    of rows repeats a few dozen of them.
+    """
+    return _NOT_WORD.sub("", str(text or "").casefold())
 
 
 def max_upload_bytes():
@@ -228,7 +238,7 @@ def _find_header(rows, aliases, required, expected, uncalculated, merged):
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found = {}
         for col, text in enumerate(cells):
-            name = aliases.get(normalise_header(text)) if isinstance(text, str) else None
+            name = aliases.get(match_key(text)) if isinstance(text, str) else None
             if name and name not in found:
                 found[name] = col
         if len(found) >= 2 and (best is None or len(found) > len(best[1])):
