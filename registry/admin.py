@@ -24,6 +24,7 @@ from registry.models import (
     StatusImpor,
     Verifikasi,
     apply_verification,
+    record_bulk_result,
     subquery_count,
 )
 
@@ -713,7 +714,9 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
     def catat_hasil(self, request, queryset):
         form = CatatHasilForm(request.POST if "konfirmasi" in request.POST else None)
         if form.is_valid():
-            count = views.record_bulk(request, queryset, form.cleaned_data["hasil"], form.cleaned_data["catatan"])
+            count = record_bulk_result(
+                queryset, request.user, form.cleaned_data["hasil"], form.cleaned_data["catatan"]
+            )
             label = HasilVerifikasi(form.cleaned_data["hasil"]).label
             self.message_user(request, f"Hasil \"{label}\" tercatat untuk {count} akun.", messages.SUCCESS)
             return None

@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from registry import followers, resources, sheets
 from registry.filters import EVALUASI, EvaluasiFilter, RekapForm
@@ -170,18 +169,6 @@ def antrean(request):
             opts=AkunMedsos._meta,
         ),
     )
-
-
-def record_bulk(request, queryset, hasil, catatan):
-    """One verification per account with the same result; follows untouched."""
-    now = timezone.now()
-    accounts = list(queryset.values_list("pk", flat=True))
-    Verifikasi.objects.bulk_create(
-        [Verifikasi(akun_id=pk, waktu=now, pemeriksa=request.user, hasil=hasil, catatan=catatan) for pk in accounts],
-        batch_size=500,
-    )
-    AkunMedsos.objects.filter(pk__in=accounts).update(hasil_terakhir=hasil, diverifikasi_pada=now)
-    return len(accounts)
 
 
 # Follower lists --------------------------------------------------------------
