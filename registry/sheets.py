@@ -303,30 +303,26 @@ def cell_text(value):
     return " ".join(str(value).split())
 
 
-def safe_text(value):
-    """Text that Excel will show rather than evaluate."""
+def excel_value(value):
+    """A cell as Excel should hold it: text shown rather than evaluated,
+    datetimes in the local time clerks expect (Excel has no time zones)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
     return value
-
-
-def excel_value(value):
-    if isinstance(value, datetime.datetime):
-        # Excel has no time zones: write the local time clerks expect.
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    return safe_text(value)
 
 
 class XlsxWriter:
     """Rows into a write-only workbook on disk; ``close()`` returns the file."""
 
-    def __init__(self, headers, text_columns=(), widths=None, title="Data"):
+    def __init__(self, headers, text_columns=()):
         self.workbook = openpyxl.Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet(title)
+        self.sheet = self.workbook.create_sheet("Data")
         for index, header in enumerate(headers):
             letter = openpyxl.utils.get_column_letter(index + 1)
             dimension = self.sheet.column_dimensions[letter]
-            dimension.width = (widths or {}).get(header, max(12, min(len(header) + 4, 40)))
+            dimension.width = max(12, min(len(header) + 4, 40))
             if header in text_columns:
                 # A clerk typing into this column gets text, not a number
                 # that Excel would round to 15 digits.
