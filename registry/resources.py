@@ -92,6 +92,8 @@ class Plan:
     options: dict = field(default_factory=dict)
     # Employees of the chosen unit missing from the file: [pk, nama, nip].
     missing: list = field(default_factory=list)
+    # Headers of the file that no alias knows: shown, so nothing is dropped unseen.
+    ignored: list = field(default_factory=list)
 
     def count(self, action):
         return sum(1 for row in self.rows if row.action == action)
@@ -111,6 +113,7 @@ class Plan:
             "file_name": self.file_name,
             "headers": self.headers,
             "options": self.options,
+            "ignored": self.ignored,
             "rows": [[r.number, r.raw, r.values, r.problems] for r in self.rows],
         }
         return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 1)
@@ -119,7 +122,7 @@ class Plan:
     def load(cls, blob):
         data = json.loads(zlib.decompress(bytes(blob)))
         rows = [Row(number, raw, values, problems) for number, raw, values, problems in data["rows"]]
-        return cls(data["kind"], data["file_name"], data["headers"], rows, data["options"])
+        return cls(data["kind"], data["file_name"], data["headers"], rows, data["options"], ignored=data["ignored"])
 
     def rejected_workbook(self):
         """The rejected rows as the clerk sent them, with a Keterangan column."""
@@ -183,7 +186,7 @@ class RegistryResource(resources.ModelResource):
                 progress(done, total)
         if progress:
             progress(total, total)
-        plan = Plan(self.kind, file_name, headers, rows, dict(options or {}))
+        plan = Plan(self.kind, file_name, headers, rows, dict(options or {}), ignored=table.unknown)
         self.check(plan)
         return plan
 
@@ -318,7 +321,7 @@ STATUS_WORDS = {
         (["PPPK", "P3K"], StatusKepegawaian.PPPK),
         (["PPPK PARUH WAKTU", "PPPK PW", "P3K PARUH WAKTU", "P3K PW"], StatusKepegawaian.PPPK_PW),
         (
-            ["NON ASN", "NON-ASN", "HONORER", "TENAGA KONTRAK", "THL", "TKK", "KONTRAK"],
+            ["NON ASN", "NON-ASN", "NON PNS", "HONORER", "HONOR", "TENAGA KONTRAK", "THL", "TKK", "KONTRAK"],
             StatusKepegawaian.NON_ASN,
         ),
     ]

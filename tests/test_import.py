@@ -357,3 +357,19 @@ def test_the_same_unit_code_twice_names_both_rows(client, tree, ani):
     reasons = rejected(preview)
     assert reasons[(2, "KODE")] == "KODE yang sama juga ada di baris 3; hapus salah satu"
     assert reasons[(3, "KODE")] == "KODE yang sama juga ada di baris 2; hapus salah satu"
+
+
+def test_an_export_of_another_application_shows_what_it_did_not_read(client, tree, oki):
+    upload_file = io.BytesIO(
+        "NO,NAMA PEGAWAI,NIP,GENDER,JABATAN TERAKHIR,UNIT RUANGAN,STATUS\r\n"
+        "1,Siti Aminah,-,Perempuan,Petugas Kebersihan,Umum,Honor\r\n"
+        "2,Andi Pratama,'197803122005011002,Laki-laki,Dokter,Poli,PNS\r\n".encode()
+    )
+    upload_file.name = "ekspor_simpeg.csv"
+    client.force_login(oki)
+    preview = client.post(reverse("admin:registry_pegawai_import"), {"berkas": upload_file, "instansi": tree.dinkes.pk})
+    assert preview.context["plan"].ignored == ["NO", "GENDER", "JABATAN TERAKHIR", "UNIT RUANGAN"]
+    assert "Kolom yang tidak dibaca karena judulnya tidak dikenal" in preview.content.decode()
+    # "Honor" is a known status: the reason is the missing number.
+    assert rejected(preview) == {(2, "NIP/NIK"): "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN)"}
+    assert preview.context["counts"]["baru"] == 1

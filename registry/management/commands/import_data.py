@@ -46,6 +46,8 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
 
         counts = plan.counts
+        if plan.ignored:
+            self.stdout.write(f"Kolom yang tidak dibaca (judul tidak dikenal): {', '.join(plan.ignored)}")
         self.stdout.write(
             f"Baru: {counts['baru']}  Berubah: {counts['berubah']}  "
             f"Tidak berubah: {counts['tetap']}  Ditolak: {counts['ditolak']}"
