@@ -233,12 +233,32 @@ def is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# Words a form question wraps around a column name: "Username Instagram",
+# "Link Facebook", "Akun TikTok Anda". Only these go: a question such as
+# "Sudah follow Instagram Humas?" keeps its other words and matches nothing.
+_FILLER = re.compile(
+    r"\b(?:username|user name|nama pengguna|akun|link|tautan|alamat|url|profil|anda|saudara)\b", re.IGNORECASE
+)
+
+
+def header_name(text, aliases):
+    """The canonical column a header names: as written, without a note in
+    parentheses ("NIP (18 digit)"), or without form filler words."""
+    bare = _PARENTHESES.sub("", text)
+    for candidate in (text, bare, _FILLER.sub("", bare)):
+        name = aliases.get(match_key(candidate))
+        if name:
+            return name
+    return None
+
+
 def _find_header(rows, aliases, required, expected, uncalculated, merged):
     best = None
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found = {}
         for col, text in enumerate(cells):
-            name = aliases.get(match_key(text)) if isinstance(text, str) else None
+            name = header_name(text, aliases) if isinstance(text, str) else None
             if name and name not in found:
                 found[name] = col
         if len(found) >= 2 and (best is None or len(found) > len(best[1])):
