@@ -88,6 +88,12 @@ PROFILE_URLS = {
     YOUTUBE: "https://www.youtube.com/@{}",
 }
 
+_LABEL_PLATFORMS = {
+    "instagram": INSTAGRAM, "ig": INSTAGRAM, "tiktok": TIKTOK, "tik tok": TIKTOK, "facebook": FACEBOOK,
+    "fb": FACEBOOK, "twitter": X, "x": X, "youtube": YOUTUBE, "yt": YOUTUBE, "threads": THREADS,
+}
+# "IG: @budi", "TikTok : budi_s": a platform name and a colon before the handle.
+_LABEL = re.compile(r"^(instagram|ig|tik\s*tok|facebook|fb|twitter|x|youtube|yt|threads)\s*:\s*", re.IGNORECASE)
 _DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
 # Zero-width characters ride along when a handle is copied from an app.
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
@@ -211,25 +217,35 @@ def parse(value, platform=None):
     text = _INVISIBLE.sub("", str(value or "")).strip()
     if not text:
         raise ValidationError("nama akun kosong", code="empty")
+    # What the text names itself, a "IG: @budi" label and a profile URL,
+    # must agree with what the clerk chose.
+    named = []
+    label = _LABEL.match(text)
+    if label:
+        named.append(_LABEL_PLATFORMS[" ".join(label.group(1).lower().split())])
+        text = text[label.end():]
     if _looks_like_url(text):
         found, username = _username_from_url(text)
+        named.append(found)
+    else:
+        username = text
+    for found in named:
         if platform and platform != found:
             raise ValidationError(
-                f"tautan ini milik {PLATFORM_NAMES[found]}, tetapi platform yang dipilih "
+                f"isian ini untuk {PLATFORM_NAMES[found]}, tetapi platform yang dipilih "
                 f"{PLATFORM_NAMES[platform]}; pilih platform yang sesuai",
                 code="platform_mismatch",
             )
         platform = found
-    else:
-        username = text
-        if not platform:
-            raise ValidationError(
-                "platform belum dipilih; pilih platform atau tempel alamat profil lengkap",
-                code="no_platform",
-            )
+    if not platform:
+        raise ValidationError(
+            "platform belum dipilih; pilih platform atau tempel alamat profil lengkap",
+            code="no_platform",
+        )
     if platform not in RULES:
         raise ValidationError(f"platform {platform!r} tidak dikenal", code="unknown_platform")
-    username = username.removeprefix("@").rstrip("/").lower()
+    # "@ budi": a space typed after the @ is not part of the name.
+    username = username.removeprefix("@").strip().rstrip("/").lower()
     if is_reserved(platform, username):
         raise ValidationError(
             f"{username!r} adalah nama halaman milik {PLATFORM_NAMES[platform]}, bukan nama akun",

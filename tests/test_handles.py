@@ -25,9 +25,14 @@ VALID = [
     ("a" * 30, INSTAGRAM, INSTAGRAM, "a" * 30),
     ("b.u.d.i", INSTAGRAM, INSTAGRAM, "b.u.d.i"),
     ("instagr.am/budi", None, INSTAGRAM, "budi"),
+    ("@ budi.s ", INSTAGRAM, INSTAGRAM, "budi.s"),
+    ("IG: @budi.s", INSTAGRAM, INSTAGRAM, "budi.s"),
+    ("Instagram : https://www.instagram.com/budi.s/", None, INSTAGRAM, "budi.s"),
     ("https://www.instagram.com/_u/budi.s", None, INSTAGRAM, "budi.s"),
     # TikTok
     ("https://www.tiktok.com/@budi_s?lang=id", None, TIKTOK, "budi_s"),
+    ("tiktok: @budi_s", TIKTOK, TIKTOK, "budi_s"),
+    ("Tik Tok: budi_s", None, TIKTOK, "budi_s"),
     ("tiktok.com/@budi_s", None, TIKTOK, "budi_s"),
     ("https://m.tiktok.com/@Budi.S/", TIKTOK, TIKTOK, "budi.s"),
     ("@budi_s", TIKTOK, TIKTOK, "budi_s"),
@@ -129,6 +134,8 @@ INVALID = {
     ],
     TIKTOK: [
         ("https://vt.tiktok.com/ZSabc123/", None, "short_link"),
+    ("tiktok: @budi_s", INSTAGRAM, "platform_mismatch"),
+    ("ig: https://www.tiktok.com/@budi_s", None, "platform_mismatch"),
         ("vm.tiktok.com/ZSabc123", None, "short_link"),
         ("https://www.tiktok.com/@budi_s/video/7300000000000000000", None, "not_profile"),
         ("https://www.tiktok.com/budi_s", None, "not_profile"),
