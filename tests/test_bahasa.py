@@ -46,3 +46,10 @@ def test_dates_read_in_full(client, tree, ani):
     html = client.get(reverse("admin:registry_pegawai_change", args=[siti.pk])).content.decode()
     assert re.search(r"\d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|"
                      r"November|Desember) \d{4}", html)
+
+
+def test_the_two_box_selector_names_its_arrows_in_indonesian(client, ani):
+    client.force_login(ani)
+    catalogue = client.get(reverse("admin:jsi18n")).content.decode()
+    assert 'tombol panah \\"Pilih\\"' in catalogue and 'tombol panah \\"Pindahkan\\"' in catalogue
+    assert 'tombol panah \\"Choose\\"' not in catalogue and 'tombol panah \\"Remove\\"' not in catalogue
