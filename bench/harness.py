@@ -1,4 +1,6 @@
-"""Shared by the benchmarks: a fresh SQLite database in a temporary folder.
+"""Shared by the benchmarks: a fresh database, SQLite in a temporary folder
+unless ``BENCH_DATABASE_URL`` names another (bench/skala_bench.py creates
+a PostgreSQL one).
 
 Import this first: it points Django at the new database, sets it up,
 migrates it and enables the test client (``harness.client(user)``).
@@ -11,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 WORKDIR = tempfile.mkdtemp(prefix="registri-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORKDIR}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -65,6 +65,10 @@ class ScopedFormfields:
 
 class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
     list_per_page = 50
+    # A changelist of a million rows counts at most COUNT_CAP + 1 of them
+    # ("lebih dari 10.000"), and never counts the unfiltered table again.
+    paginator = views.CountedPaginator
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
@@ -541,7 +545,6 @@ class PegawaiAdmin(ImporEkspor, ScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_kepatuhan()
             .annotate(_jumlah_akun=subquery_count(AkunMedsos.objects.filter(pegawai=OuterRef("pk"))))
         )
 
@@ -578,7 +581,7 @@ class PegawaiAdmin(ImporEkspor, ScopedAdmin):
     def kepatuhan_tampil(self, obj):
         if obj.kepatuhan is None:
             return "nonaktif"
-        return Kepatuhan(obj.kepatuhan).label
+        return obj.get_kepatuhan_display()
 
 
 # Akun media sosial -------------------------------------------------------

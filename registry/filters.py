@@ -2,8 +2,19 @@
 
 import django_filters
 from django import forms
+from django.db.models import F, Max, Min, Sum
+from django.utils import formats, timezone
 
-from registry.models import Instansi, Kepatuhan, Pegawai, Platform, StatusKepegawaian
+from registry.models import (
+    Instansi,
+    Kepatuhan,
+    Pegawai,
+    Platform,
+    RekapHarian,
+    RekapUnit,
+    StatusKepegawaian,
+    kepatuhan_expression,
+)
 
 # The four evaluation questions: slug -> (title, states it lists).
 EVALUASI = {
@@ -68,19 +79,37 @@ class EvaluasiFilter(django_filters.FilterSet):
             del self.form.fields["kepatuhan"]
 
     def filter_queryset(self, queryset):
+        # ``keadaan``: the stored state, or the state on one platform, which
+        # only that question needs and which is computed for the rows read.
         platform = self.form.cleaned_data.get("platform") or None
-        queryset = queryset.with_kepatuhan(platform).filter(kepatuhan__in=self.states)
+        state = kepatuhan_expression(platform) if platform else F("kepatuhan")
+        queryset = queryset.annotate(keadaan=state).filter(keadaan__in=self.states)
         return super().filter_queryset(queryset).order_by("instansi__jalur", "nama", "pk")
 
     def filter_instansi(self, queryset, name, unit):
         return queryset.filter(instansi__jalur__startswith=unit.jalur)
 
     def filter_platform(self, queryset, name, value):
-        # Applied in filter_queryset, where the state is computed.
+        # Applied in filter_queryset, where the state is chosen.
         return queryset
 
     def filter_kepatuhan(self, queryset, name, value):
-        return queryset.filter(kepatuhan=value)
+        return queryset.filter(keadaan=value)
+
+    def total(self):
+        """How many employees the list holds, summed from RekapUnit; None for
+        a question of one platform, which no stored count answers."""
+        data = self.form.cleaned_data
+        if data.get("platform"):
+            return None
+        counts = RekapUnit.objects.for_user(self.request.user).filter(
+            kepatuhan__in=[data["kepatuhan"]] if data.get("kepatuhan") else self.states
+        )
+        if data.get("instansi"):
+            counts = counts.filter(instansi__jalur__startswith=data["instansi"].jalur)
+        if data.get("status_kepegawaian"):
+            counts = counts.filter(status_kepegawaian=data["status_kepegawaian"])
+        return counts.aggregate(n=Sum("jumlah", default=0))["n"]
 
     def in_words(self):
         """The filters that produced the list, for the printed title."""
@@ -103,10 +132,33 @@ class RekapForm(forms.Form):
     status_kepegawaian = forms.ChoiceField(
         label="Status kepegawaian", choices=[("", "Semua status"), *StatusKepegawaian.choices], required=False
     )
+    bandingkan = forms.DateField(
+        label="Bandingkan dengan tanggal",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Kosongkan bila tidak membandingkan.",
+    )
 
     def __init__(self, data, *, request):
         super().__init__(data)
         self.fields["instansi"].queryset = units_in_scope(request)
+
+    def clean_bandingkan(self):
+        """The latest daily record on or before the chosen date."""
+        chosen = self.cleaned_data.get("bandingkan")
+        if chosen is None:
+            return None
+        if chosen >= timezone.localdate():
+            raise forms.ValidationError("Pilih tanggal sebelum hari ini.")
+        recorded = RekapHarian.objects.filter(tanggal__lte=chosen).aggregate(d=Max("tanggal"))["d"]
+        if recorded is None:
+            first = RekapHarian.objects.aggregate(d=Min("tanggal"))["d"]
+            raise forms.ValidationError(
+                f"Belum ada rekap harian pada atau sebelum tanggal itu; rekap harian pertama tercatat "
+                f"{formats.date_format(first, 'j F Y')}." if first else
+                "Belum ada rekap harian yang tercatat; perbandingan tersedia mulai besok."
+            )
+        return recorded
 
     @property
     def chosen(self):
@@ -118,4 +170,6 @@ class RekapForm(forms.Form):
         status = self.chosen.get("status_kepegawaian")
         words.append(f"Status kepegawaian: {StatusKepegawaian(status).label}" if status else
                      "Status kepegawaian: semua")
+        if self.chosen.get("bandingkan"):
+            words.append(f"Dibandingkan dengan {formats.date_format(self.chosen['bandingkan'], 'j F Y')}")
         return words

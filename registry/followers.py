@@ -19,7 +19,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from registry import handles, sheets
-from registry.models import AkunMedsos, HasilVerifikasi, SumberVerifikasi, Verifikasi, apply_verification
+from registry.models import (
+    AkunMedsos,
+    HasilVerifikasi,
+    SumberVerifikasi,
+    Verifikasi,
+    apply_verification,
+    refresh_owners,
+)
 
 # A follower export holds text; more than this many bytes unpacked is a ZIP
 # bomb or the wrong file.
@@ -192,6 +199,8 @@ def apply(official, result, pemeriksa, file_name):
         through.objects.filter(
             to_akunmedsos=official, from_akunmedsos_id__in=removed[start : start + BATCH]
         ).delete()
+    # Write path: a follower list applied.
+    refresh_owners(added + removed)
     verifikasi = Verifikasi.objects.create(
         akun=official,
         pemeriksa=pemeriksa,

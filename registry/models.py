@@ -3,10 +3,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models, transaction
+from collections import defaultdict
+
+from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, Length, Lower, StrIndex, Substr
+from django.db.models.functions import Coalesce, Concat, Length, Lower, Substr
 from django.db.models.lookups import Exact
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from registry import handles, identity
@@ -59,6 +63,18 @@ class ScopedQuerySet(models.QuerySet):
         if paths is None:
             return self
         return self.filter(_under(paths, *self.path_fields))
+
+
+def path_ids(jalur):
+    """Unit ids from the root down to the unit at ``jalur``."""
+    return [int(segment) for segment in jalur.split("/") if segment]
+
+
+def chunked(values, size=1000):
+    """``values`` in lists small enough for one IN (...) on any database."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class InstansiQuerySet(ScopedQuerySet):
@@ -142,7 +158,7 @@ class Instansi(models.Model):
     @property
     def ancestor_ids(self):
         """Ids from the root down to this unit, read from the path."""
-        return [int(segment) for segment in self.jalur.split("/") if segment]
+        return path_ids(self.jalur)
 
     def clean(self):
         self.kode = self.kode.strip()
@@ -168,6 +184,9 @@ class Instansi(models.Model):
                     jalur=Concat(Value(path), Substr("jalur", len(old) + 1))
                 )
             self.jalur = path
+            # A new unit, or one moved with everything below it: what they
+            # must follow comes from other units above them now.
+            refresh_subtrees([path])
 
 
 class StatusKepegawaian(models.TextChoices):
@@ -223,32 +242,6 @@ def identity_errors(status, nip, nik, skip=()):
 class PegawaiQuerySet(ScopedQuerySet):
     path_fields = ("instansi__jalur",)
 
-    def with_kepatuhan(self, platform=None):
-        """Annotate ``kepatuhan`` (DESIGN §3) in SQL; NULL for inactive staff."""
-        return self.annotate(kepatuhan=kepatuhan_expression(platform))
-
-    def counts_per_unit(self):
-        """{instansi_id: counts} of active staff, in one grouped query.
-
-        The counts are those a head of agency reports: active staff, with an
-        account, with a verified account, complying fully, with no account.
-        """
-        K = Kepatuhan
-        rows = (
-            self.filter(aktif=True)
-            .alias(kepatuhan=kepatuhan_expression())
-            .values("instansi_id")
-            .annotate(
-                aktif=Count("pk"),
-                punya_akun=Count("pk", filter=~Q(kepatuhan=K.BELUM_PUNYA_AKUN)),
-                terverifikasi=Count("pk", filter=Q(kepatuhan__in=[K.BELUM_MENGIKUTI, K.PATUH])),
-                patuh=Count("pk", filter=Q(kepatuhan=K.PATUH)),
-                tanpa_akun=Count("pk", filter=Q(kepatuhan=K.BELUM_PUNYA_AKUN)),
-            )
-            .order_by()
-        )
-        return {row.pop("instansi_id"): row for row in rows}
-
 
 def valid_follows(pegawai, official, platform):
     """The accounts by which ``pegawai`` follows ``official`` as DESIGN §3 counts it:
@@ -261,25 +254,24 @@ def valid_follows(pegawai, official, platform):
 def kepatuhan_expression(platform=None):
     """The compliance state of the outer Pegawai row, as one SQL expression.
 
-    With ``platform``, the question is asked of that platform alone: an
-    account there, a valid one, following the required accounts there.
+    The one definition of DESIGN §3's rule. It names no joined column of
+    the outer row, so that it can be the value of an UPDATE as well as an
+    annotation. With ``platform``, the question is asked of that platform
+    alone: an account there, a valid one, following the required accounts
+    there.
     """
     accounts = AkunMedsos.objects.filter(pegawai=OuterRef("pk"))
-    required = AkunMedsos.objects.filter(wajib_diikuti=True)
+    # The official accounts the employee's unit must follow (its own and
+    # those of every unit above it), kept per unit in WajibIkuti.
+    required = WajibIkuti.objects.filter(instansi=OuterRef("instansi_id"))
     if platform:
         accounts = accounts.filter(platform=platform)
-        required = required.filter(platform=platform)
+        required = required.filter(akun__platform=platform)
     valid = accounts.filter(hasil_terakhir=HasilVerifikasi.VALID)
     followed_by_valid = valid_follows(
-        pegawai=OuterRef(OuterRef("pk")), official=OuterRef("pk"), platform=OuterRef("platform")
+        pegawai=OuterRef(OuterRef("pk")), official=OuterRef("akun_id"), platform=OuterRef("akun__platform")
     )
-    # Required: wajib accounts of the employee's instansi or any unit
-    # above it, i.e. whose owner's path is a prefix of the employee's.
-    missed = (
-        required.alias(owner_at=StrIndex(OuterRef("instansi__jalur"), F("instansi__jalur")))
-        .filter(owner_at=1)
-        .filter(~Exists(followed_by_valid))
-    )
+    missed = required.filter(~Exists(followed_by_valid))
     return Case(
         When(aktif=False, then=Value(None)),
         When(~Exists(accounts), then=Value(Kepatuhan.BELUM_PUNYA_AKUN)),
@@ -320,6 +312,11 @@ class Pegawai(models.Model):
     aktif = models.BooleanField(
         "aktif", default=True, help_text="Kosongkan bila pensiun atau pindah; data tidak dihapus."
     )
+    # DESIGN §3's state, stored so that lists and counts read it instead
+    # of computing it; kept true by refresh_kepatuhan on every write.
+    kepatuhan = models.CharField(
+        "kepatuhan", max_length=20, choices=Kepatuhan.choices, null=True, blank=True, editable=False
+    )
     dibuat_pada = models.DateTimeField("dibuat pada", auto_now_add=True)
     diubah_pada = models.DateTimeField("diubah pada", auto_now=True)
 
@@ -359,6 +356,11 @@ class Pegawai(models.Model):
             models.Index(fields=["instansi", "aktif"], name="registry_peg_inst_aktif_idx"),
             # The changelist's default order, ORDER BY nama.
             models.Index(fields=["nama"], name="registry_peg_nama_idx"),
+            # Evaluasi, unit by unit in tree order: instansi = U AND
+            # kepatuhan IN (...) ORDER BY nama, id.
+            models.Index(fields=["instansi", "kepatuhan", "nama", "id"], name="registry_peg_inst_kep_idx"),
+            # The changelist filtered by state: kepatuhan = X ORDER BY nama, id.
+            models.Index(fields=["kepatuhan", "nama", "id"], name="registry_peg_kep_nama_idx"),
         ]
 
     def __str__(self):
@@ -608,6 +610,7 @@ def record_bulk_result(accounts, pemeriksa, hasil, catatan=""):
         batch_size=500,
     )
     AkunMedsos.objects.filter(pk__in=pks).update(hasil_terakhir=hasil, diverifikasi_pada=now)
+    refresh_owners(pks)
     return len(pks)
 
 
@@ -804,3 +807,389 @@ class Pengaturan(models.Model):
                     unit = heads[pk]
                     return unit.kepala_jabatan or f"Kepala {unit.nama}", unit.kepala_nama, unit.kepala_nip
         return self.ttd_jabatan, self.ttd_nama, self.ttd_nip
+
+
+# Compliance kept true on every write ------------------------------------------
+
+
+class WajibIkuti(models.Model):
+    """The required official accounts that bind the staff of each unit: the
+    wajib accounts of the unit and of every unit above it (DESIGN §3).
+
+    Derived from the tree and the wajib flags, rebuilt for a subtree when
+    either changes (``refresh_subtrees``). It lets compliance ask "what must
+    staff of unit U follow" with one indexed lookup, where comparing each
+    employee's path with every official account costs employees × accounts.
+    """
+
+    instansi = models.ForeignKey(Instansi, verbose_name="instansi", on_delete=models.CASCADE, related_name="+")
+    akun = models.ForeignKey(
+        AkunMedsos, verbose_name="akun resmi wajib", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "kewajiban mengikuti"
+        verbose_name_plural = "kewajiban mengikuti"
+        constraints = [
+            # Its index serves compliance: WHERE instansi = U.
+            models.UniqueConstraint(
+                fields=["instansi", "akun"],
+                name="%(app_label)s_%(class)s_unik",
+                violation_error_message="Kewajiban mengikuti akun ini sudah tercatat untuk instansi ini.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instansi_id} wajib mengikuti {self.akun_id}"
+
+
+class RekapUnitQuerySet(ScopedQuerySet):
+    path_fields = ("instansi__jalur",)
+
+
+class RekapUnit(models.Model):
+    """Active staff of one unit (without its sub-units) per status and state.
+
+    What Rekap, Beranda and the totals of Evaluasi read: grouped counts,
+    units × states, never employee rows. Recounted by ``recount_units``
+    for the units a write touched.
+    """
+
+    instansi = models.ForeignKey(Instansi, verbose_name="instansi", on_delete=models.CASCADE, related_name="+")
+    status_kepegawaian = models.CharField(
+        "status kepegawaian", max_length=10, choices=StatusKepegawaian.choices
+    )
+    kepatuhan = models.CharField("kepatuhan", max_length=20, choices=Kepatuhan.choices)
+    jumlah = models.PositiveIntegerField("jumlah pegawai aktif")
+
+    objects = RekapUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rekap unit"
+        verbose_name_plural = "rekap unit"
+        constraints = [
+            # Its index serves the recount (WHERE instansi IN ...) and the
+            # reports' join from a subtree of units.
+            models.UniqueConstraint(
+                fields=["instansi", "status_kepegawaian", "kepatuhan"],
+                name="%(app_label)s_%(class)s_unik",
+                violation_error_message="Rekap unit ini sudah ada.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instansi_id} {self.status_kepegawaian} {self.kepatuhan}: {self.jumlah}"
+
+
+FIGURES = ["aktif", "punya_akun", "terverifikasi", "patuh", "tanpa_akun"]
+
+
+def figures(per_state):
+    """The five figures a head of agency reports, from {kepatuhan: active staff}."""
+    K = Kepatuhan
+
+    def total(*states):
+        return sum(per_state.get(state, 0) for state in states)
+
+    return {
+        "aktif": total(*K.values),
+        "punya_akun": total(K.BELUM_DIVERIFIKASI, K.BELUM_MENGIKUTI, K.PATUH),
+        "terverifikasi": total(K.BELUM_MENGIKUTI, K.PATUH),
+        "patuh": total(K.PATUH),
+        "tanpa_akun": total(K.BELUM_PUNYA_AKUN),
+    }
+
+
+class RekapHarian(models.Model):
+    """One day's figures of a unit with everything below it, per status.
+
+    Progress over time (Rekap's comparison, Beranda's chart). Written by
+    ``record_day`` from RekapUnit: it grows with units × days, never with
+    employees.
+    """
+
+    tanggal = models.DateField("tanggal")
+    instansi = models.ForeignKey(Instansi, verbose_name="instansi", on_delete=models.CASCADE, related_name="+")
+    status_kepegawaian = models.CharField(
+        "status kepegawaian", max_length=10, choices=StatusKepegawaian.choices
+    )
+    aktif = models.PositiveIntegerField("pegawai aktif")
+    punya_akun = models.PositiveIntegerField("punya akun")
+    terverifikasi = models.PositiveIntegerField("terverifikasi")
+    patuh = models.PositiveIntegerField("patuh")
+    tanpa_akun = models.PositiveIntegerField("tanpa akun")
+
+    class Meta:
+        verbose_name = "rekap harian"
+        verbose_name_plural = "rekap harian"
+        constraints = [
+            # Its index serves Rekap's comparison: WHERE tanggal = D AND
+            # instansi IN (the rows of the recap).
+            models.UniqueConstraint(
+                fields=["tanggal", "instansi", "status_kepegawaian"],
+                name="%(app_label)s_%(class)s_unik",
+                violation_error_message="Rekap harian unit ini untuk tanggal ini sudah ada.",
+            )
+        ]
+        indexes = [
+            # Beranda's chart: WHERE instansi IN (top of scope) AND tanggal >= D.
+            models.Index(fields=["instansi", "tanggal"], name="registry_harian_inst_tgl_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.tanggal} {self.instansi_id} {self.status_kepegawaian}"
+
+
+@transaction.atomic
+def refresh_kepatuhan(*staff, left=(), recount=False):
+    """Store the compliance state of the employees in ``staff`` (Pegawai
+    querysets) and recount their units.
+
+    The one function through which every write keeps ``Pegawai.kepatuhan``
+    and RekapUnit true, inside the write's transaction. Set-based: one
+    UPDATE of ``kepatuhan_expression`` per queryset, whatever its size, that
+    rewrites only the rows whose state differs; callers give id lists in
+    ``chunked`` pieces. The units are recounted when a state changed, or
+    when the write changed what is counted besides (``recount``: a unit,
+    status or aktif), with ``left`` the units employees were moved out of.
+    """
+    state = kepatuhan_expression()
+    differs = ~Q(Exact(Coalesce(F("kepatuhan"), Value("")), Coalesce(state, Value(""))))
+    changed = sum(queryset.order_by().filter(differs).update(kepatuhan=state) for queryset in staff)
+    if changed or recount or left:
+        units = set(left)
+        for queryset in staff:
+            units.update(queryset.order_by().values_list("instansi_id", flat=True).distinct())
+        recount_units(units)
+
+
+def refresh_staff(pegawai_ids, left=(), recount=False):
+    refresh_kepatuhan(
+        *[Pegawai.objects.filter(pk__in=chunk) for chunk in chunked(pegawai_ids)], left=left, recount=recount
+    )
+
+
+def refresh_owners(akun_ids):
+    """The owners of these accounts, after their results or follows changed."""
+    refresh_kepatuhan(*[Pegawai.objects.filter(akun__pk__in=chunk) for chunk in chunked(akun_ids)])
+
+
+def refresh_subtrees(paths):
+    """Everything below the units at ``paths``, after the tree or a required
+    account changed there: first what each unit must follow, then its staff."""
+    paths = set(paths)
+    for path in sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)):
+        units = list(Instansi.objects.filter(jalur__startswith=path).values_list("pk", "jalur"))
+        rebuild_required(units)
+        refresh_kepatuhan(Pegawai.objects.filter(instansi__jalur__startswith=path))
+
+
+def required_by_unit(units):
+    """{unit id: [required official account ids]} for (pk, jalur) pairs."""
+    owned = defaultdict(list)
+    for pk, owner in AkunMedsos.objects.filter(wajib_diikuti=True).values_list("pk", "instansi_id"):
+        owned[owner].append(pk)
+    return {pk: [akun for unit in path_ids(path) for akun in owned.get(unit, ())] for pk, path in units}
+
+
+def rebuild_required(units):
+    """Rewrite WajibIkuti for ``units``, (pk, jalur) pairs."""
+    for chunk in chunked([pk for pk, _ in units]):
+        WajibIkuti.objects.filter(instansi_id__in=chunk).delete()
+    WajibIkuti.objects.bulk_create(
+        [WajibIkuti(instansi_id=unit, akun_id=akun) for unit, required in required_by_unit(units).items()
+         for akun in required],
+        batch_size=1000,
+    )
+
+
+def recount_units(unit_ids=None):
+    """Recount RekapUnit for ``unit_ids`` (every unit when None) from the stored states.
+
+    The units are locked first (SELECT … FOR UPDATE in id order), so that two
+    writes touching one unit recount it one after the other, the second one
+    counting the first one's employees.
+    """
+    if unit_ids is None:
+        unit_ids = Instansi.objects.values_list("pk", flat=True)
+    for chunk in chunked(sorted(unit_ids)):
+        list(Instansi.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+        RekapUnit.objects.filter(instansi_id__in=chunk).delete()
+        counts = (
+            Pegawai.objects.filter(instansi_id__in=chunk, aktif=True, kepatuhan__isnull=False)
+            .values("instansi_id", "status_kepegawaian", "kepatuhan")
+            .annotate(jumlah=Count("pk"))
+            .order_by()
+        )
+        RekapUnit.objects.bulk_create([RekapUnit(**row) for row in counts], batch_size=1000)
+
+
+@transaction.atomic
+def refresh_all():
+    """Every unit's required accounts, every employee's state, every count: after
+    loading a fixture, which bypasses the write paths, and by ``periksa_kepatuhan``."""
+    rebuild_required(list(Instansi.objects.values_list("pk", "jalur")))
+    Pegawai.objects.update(kepatuhan=kepatuhan_expression())
+    recount_units()
+
+
+def drift(batch=50000, shown=10):
+    """What is stored but no longer true, compared in batches of employees:
+    (how many employees' stored state differs from the rule, the first
+    ``shown`` of them as (nip, nik, stored), the units whose required
+    accounts or counts differ)."""
+    computed = Coalesce(kepatuhan_expression(), Value(""))
+    differing, first = 0, []
+    last = Pegawai.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for start in range(0, last + 1, batch):
+        wrong = (
+            Pegawai.objects.filter(pk__gte=start, pk__lt=start + batch)
+            .alias(kini=computed)
+            .exclude(kini=Coalesce(F("kepatuhan"), Value("")))
+        )
+        found = wrong.count()
+        if found and len(first) < shown:
+            first += wrong.order_by("pk").values_list("nip", "nik", "kepatuhan")[: shown - len(first)]
+        differing += found
+    units = list(Instansi.objects.values_list("pk", "jalur"))
+    stored = defaultdict(set)
+    for unit, akun in WajibIkuti.objects.values_list("instansi_id", "akun_id").iterator(chunk_size=5000):
+        stored[unit].add(akun)
+    wrong_units = {pk for pk, required in required_by_unit(units).items() if set(required) != stored.get(pk, set())}
+    counted = {}
+    for unit, status, state, n in RekapUnit.objects.values_list(
+        "instansi_id", "status_kepegawaian", "kepatuhan", "jumlah"
+    ).iterator(chunk_size=5000):
+        counted[(unit, status, state)] = n
+    actual = (
+        Pegawai.objects.filter(aktif=True, kepatuhan__isnull=False)
+        .values_list("instansi_id", "status_kepegawaian", "kepatuhan")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit, status, state, n in actual.iterator(chunk_size=5000):
+        if counted.pop((unit, status, state), 0) != n:
+            wrong_units.add(unit)
+    wrong_units.update(unit for unit, _, _ in counted)
+    return differing, first, wrong_units
+
+
+def record_day(day=None):
+    """Write ``day``'s figures (today's by default) per unit, counting
+    everything below it, and per status, from RekapUnit; a second run the
+    same day replaces the first with the figures of now."""
+    day = day or timezone.localdate()
+    paths = dict(Instansi.objects.values_list("pk", "jalur"))
+    totals = defaultdict(lambda: defaultdict(int))
+    for unit, status, state, n in RekapUnit.objects.values_list(
+        "instansi_id", "status_kepegawaian", "kepatuhan", "jumlah"
+    ).iterator(chunk_size=5000):
+        for above in path_ids(paths[unit]):
+            totals[(above, status)][state] += n
+    with transaction.atomic():
+        RekapHarian.objects.filter(tanggal=day).delete()
+        RekapHarian.objects.bulk_create(
+            [RekapHarian(tanggal=day, instansi_id=unit, status_kepegawaian=status, **figures(states))
+             for (unit, status), states in totals.items()],
+            batch_size=2000,
+        )
+    return len(totals)
+
+
+def record_day_if_missing():
+    """The night's ``catat_rekap`` did not run: the first report of the day records it."""
+    today = timezone.localdate()
+    if RekapHarian.objects.filter(tanggal=today).exists() or not RekapUnit.objects.exists():
+        return
+    try:
+        with transaction.atomic():
+            record_day(today)
+    except IntegrityError:
+        pass  # a colleague's page recorded it a moment earlier
+
+
+# Single-object writes reach compliance through these receivers: the admin's
+# forms and inlines, the queue and the Verifikasi admin (through
+# AkunMedsos.refresh_status), a unit import (Instansi.save), deletes and
+# their cascades. Bulk writes call refresh_* themselves: the importers'
+# write(), record_bulk_result, followers.apply. Fixtures are loaded raw and
+# followed by refresh_all.
+
+
+def _account_concerns(values):
+    """Who an account's state concerns, from (pegawai, instansi, platform, wajib, hasil)."""
+    if values is None:
+        return None
+    pegawai, instansi, platform, wajib, hasil = values
+    if pegawai:
+        return ("pegawai", pegawai, platform, hasil)
+    return ("wajib", instansi, platform) if wajib else None
+
+
+def account_changed(before, after):
+    """An account added, edited, moved to another owner or deleted."""
+    before, after = _account_concerns(before), _account_concerns(after)
+    if before == after:
+        return
+    concerned = [c for c in (before, after) if c]
+    units = [c[1] for c in concerned if c[0] == "wajib"]
+    if units:
+        refresh_subtrees(Instansi.objects.filter(pk__in=units).values_list("jalur", flat=True))
+    owners = [c[1] for c in concerned if c[0] == "pegawai"]
+    if owners:
+        refresh_staff(owners)
+
+
+ACCOUNT_FIELDS = ["pegawai_id", "instansi_id", "platform", "wajib_diikuti", "hasil_terakhir"]
+
+
+@receiver(pre_save, sender=Pegawai)
+def _pegawai_before(sender, instance, raw, **kwargs):
+    instance._unit_before = None
+    if not raw and not instance._state.adding:
+        instance._unit_before = Pegawai.objects.filter(pk=instance.pk).values_list("instansi_id", flat=True).first()
+
+
+@receiver(post_save, sender=Pegawai)
+def _pegawai_saved(sender, instance, raw, **kwargs):
+    """An employee added, edited, moved, deactivated or reactivated."""
+    if raw:
+        return
+    moved = instance._unit_before not in (None, instance.instansi_id)
+    refresh_staff([instance.pk], left=[instance._unit_before] if moved else [], recount=True)
+    instance.kepatuhan = Pegawai.objects.values_list("kepatuhan", flat=True).get(pk=instance.pk)
+
+
+@receiver(post_delete, sender=Pegawai)
+def _pegawai_deleted(sender, instance, **kwargs):
+    recount_units([instance.instansi_id])
+
+
+@receiver(pre_save, sender=AkunMedsos)
+def _akun_before(sender, instance, raw, **kwargs):
+    instance._before = None
+    if not raw and not instance._state.adding:
+        instance._before = AkunMedsos.objects.filter(pk=instance.pk).values_list(*ACCOUNT_FIELDS).first()
+
+
+@receiver(post_save, sender=AkunMedsos)
+def _akun_saved(sender, instance, raw, **kwargs):
+    if not raw:
+        account_changed(instance._before, tuple(getattr(instance, f) for f in ACCOUNT_FIELDS))
+
+
+@receiver(post_delete, sender=AkunMedsos)
+def _akun_deleted(sender, instance, **kwargs):
+    """Deleted alone, in a list, or with its owner (cascade)."""
+    account_changed(tuple(getattr(instance, f) for f in ACCOUNT_FIELDS), None)
+
+
+@receiver(m2m_changed, sender=AkunMedsos.mengikuti.through)
+def _follows_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Follows set through the relation itself (``akun.mengikuti.add``)."""
+    if action == "pre_clear" and reverse:
+        instance._cleared_followers = list(instance.pengikut.values_list("pk", flat=True))
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    followers = (pk_set or getattr(instance, "_cleared_followers", [])) if reverse else [instance.pk]
+    refresh_owners(followers)

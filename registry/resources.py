@@ -42,6 +42,7 @@ from registry.models import (
     SumberVerifikasi,
     Verifikasi,
     identity_errors,
+    refresh_staff,
     scope_paths,
 )
 
@@ -248,16 +249,13 @@ class RegistryResource(resources.ModelResource):
         paths = [f.attribute for f in chosen]
         converters = [self.export_converters.get(f.attribute) for f in chosen]
         # The list's own order: what the clerk saw on screen.
-        queryset = self.export_queryset(queryset).values_list(*paths)
+        queryset = queryset.values_list(*paths)
 
         def rows():
             for values in queryset.iterator(chunk_size=2000):
                 yield [convert(v) if convert else v for convert, v in zip(converters, values)]
 
         return [f.column_name for f in chosen], rows()
-
-    def export_queryset(self, queryset):
-        return queryset
 
 
 def flag_duplicates(groups, label):
@@ -389,9 +387,6 @@ class PegawaiResource(RegistryResource):
         "aktif": ya_tidak,
         "kepatuhan": lambda v: Kepatuhan(v).label if v else "Nonaktif",
     }
-
-    def export_queryset(self, queryset):
-        return queryset.with_kepatuhan() if "kepatuhan" not in queryset.query.annotations else queryset
 
     def read_row(self, table, cells, row):
         values = row.values
@@ -529,8 +524,12 @@ class PegawaiResource(RegistryResource):
             if row.action == BERUBAH
         ]
         Pegawai.objects.bulk_update(changed, [*PEGAWAI_FIELDS, "diubah_pada"], batch_size=BATCH)
-        if plan.missing:
-            Pegawai.objects.filter(pk__in=[pk for pk, _, _ in plan.missing]).update(aktif=False, diubah_pada=now)
+        missing = [pk for pk, _, _ in plan.missing]
+        for chunk in _chunks(missing):
+            Pegawai.objects.filter(pk__in=chunk).update(aktif=False, diubah_pada=now)
+        # Write path: employees imported, changed, moved or deactivated by a roster sync.
+        left = [row.changes["instansi_id"][0] for row in plan.rows if "instansi_id" in row.changes]
+        refresh_staff([p.pk for p in new] + [p.pk for p in changed] + missing, left=left, recount=True)
 
 
 # Akun media sosial -------------------------------------------------------
@@ -734,6 +733,8 @@ class AkunMedsosResource(RegistryResource):
             for platform, username in row.result["new"]
         ]
         AkunMedsos.objects.bulk_create(accounts, batch_size=BATCH)
+        # Write path: accounts imported (an official account is never wajib on import).
+        refresh_staff({a.pegawai_id for a in accounts if a.pegawai_id})
 
 
 # Instansi ----------------------------------------------------------------

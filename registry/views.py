@@ -6,11 +6,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from registry import followers, resources, sheets
 from registry.filters import EVALUASI, EvaluasiFilter, RekapForm
@@ -21,19 +24,49 @@ from registry.models import (
     Instansi,
     JenisImpor,
     Kepatuhan,
+    FIGURES,
     Pegawai,
     Pengaturan,
     Platform,
+    RekapHarian,
+    RekapUnit,
     StatusImpor,
     StatusKepegawaian,
     SumberVerifikasi,
     Verifikasi,
+    figures,
+    record_day_if_missing,
     record_verification,
+    scope_paths,
     subquery_count,
     valid_follows,
 )
 
 EVALUASI_PER_PAGE = 100
+# A list longer than this says "more than" rather than counting every row.
+COUNT_CAP = 10000
+
+
+class CountedPaginator(Paginator):
+    """A paginator that never counts a million rows: it is told the count
+    (summed from RekapUnit), or counts up to COUNT_CAP + 1 and says "more
+    than" (``capped``). Also the admin changelists' paginator."""
+
+    cap = COUNT_CAP
+
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap
 
 
 def require(request, permission):
@@ -150,7 +183,7 @@ def antrean(request):
         required = list(akun.required_official()) if akun else []
         form = AntreanForm(initial={"akun": akun.pk} if akun else None, required=required)
 
-    remaining = queue.exclude(pk__in=skipped).count()
+    remaining = CountedPaginator(queue.exclude(pk__in=skipped), 1)
     return TemplateResponse(
         request,
         "admin/registry/antrean.html",
@@ -245,9 +278,12 @@ def _evaluasi_filter(request, jenis):
 def evaluasi(request, jenis):
     filterset = _evaluasi_filter(request, jenis)
     valid = filterset.is_valid()
-    page = Paginator(filterset.qs if valid else Pegawai.objects.none(), EVALUASI_PER_PAGE).get_page(
-        request.GET.get("halaman")
+    paginator = (
+        CountedPaginator(filterset.qs, EVALUASI_PER_PAGE, count=filterset.total())
+        if valid
+        else CountedPaginator(Pegawai.objects.none(), EVALUASI_PER_PAGE, count=0)
     )
+    page = paginator.get_page(request.GET.get("halaman"))
     query = request.GET.copy()
     query.pop("halaman", None)
     return TemplateResponse(
@@ -269,7 +305,7 @@ def evaluasi(request, jenis):
 
 def _evaluasi_rows(filterset):
     for number, p in enumerate(filterset.qs, start=1):
-        yield number, p, Kepatuhan(p.kepatuhan).label
+        yield number, p, Kepatuhan(p.keadaan).label
 
 
 def evaluasi_cetak(request, jenis):
@@ -309,32 +345,83 @@ def evaluasi_unduh(request, jenis):
 
 
 def _rekap(request):
+    """(form, unit, rows, total) of the recap: per row, the figures now and,
+    when a date is chosen, the change since that date's record."""
     require(request, "view_pegawai")
+    record_day_if_missing()
     form = RekapForm(request.GET or None, request=request)
     if request.GET and not form.is_valid():
         return form, None, None, None
     unit = form.chosen.get("instansi") or home_unit(request)
     if unit is None:
         return form, None, [], None
-    staff = Pegawai.objects.for_user(request.user).filter(instansi__jalur__startswith=unit.jalur)
     status = form.chosen.get("status_kepegawaian")
+    children = list(Instansi.objects.filter(induk=unit).order_by("jalur").values("pk", "nama", "jalur"))
+    # One grouped read of RekapUnit: per child subtree (the first path
+    # segment below the unit), and the unit's own staff.
+    counts = RekapUnit.objects.for_user(request.user).filter(instansi__jalur__startswith=unit.jalur)
     if status:
-        staff = staff.filter(status_kepegawaian=status)
-    per_unit = staff.counts_per_unit()
-    subtree = list(Instansi.objects.subtree(unit).values("pk", "nama", "jalur", "induk_id"))
-    children = [u for u in subtree if u["induk_id"] == unit.pk]
-    keys = ["aktif", "punya_akun", "terverifikasi", "patuh", "tanpa_akun"]
-
-    def total_of(units):
-        return {k: sum(per_unit.get(u["pk"], {}).get(k, 0) for u in units) for k in keys}
-
+        counts = counts.filter(status_kepegawaian=status)
+    per_row = {}
+    grouped = (
+        counts.annotate(cabang=Substr("instansi__jalur", 1, len(unit.jalur) + 7))
+        .values("cabang", "kepatuhan")
+        .annotate(n=Sum("jumlah"))
+        .order_by()
+    )
+    for row in grouped:
+        per_row.setdefault(row["cabang"], {})[row["kepatuhan"]] = row["n"]
     rows = []
-    direct = total_of([u for u in subtree if u["pk"] == unit.pk])
+    direct = figures(per_row.get(unit.jalur, {}))
     if direct["aktif"] or not children:
-        rows.append((f"{unit.nama} (langsung)" if children else unit.nama, direct))
+        rows.append({"pk": unit.pk, "nama": f"{unit.nama} (langsung)" if children else unit.nama,
+                     "langsung": bool(children), **direct})
     for child in children:
-        rows.append((child["nama"], total_of([u for u in subtree if u["jalur"].startswith(child["jalur"])])))
-    return form, unit, [(name, _percentages(counts)) for name, counts in rows], _percentages(total_of(subtree))
+        rows.append({"pk": child["pk"], "nama": child["nama"], **figures(per_row.get(child["jalur"], {}))})
+    total = {"pk": unit.pk, "nama": "Jumlah", **figures(_sum_states(per_row.values()))}
+    since = form.chosen.get("bandingkan")
+    if since:
+        _compare(rows, total, unit, status, since)
+    return form, unit, [_percentages(row) for row in rows], _percentages(total)
+
+
+def _sum_states(groups):
+    summed = {}
+    for states in groups:
+        for state, n in states.items():
+            summed[state] = summed.get(state, 0) + n
+    return summed
+
+
+def _compare(rows, total, unit, status, since):
+    """Add to each row its figures on ``since`` (RekapHarian) and the change.
+
+    A row of a unit's own staff ("langsung") was its subtree then less its
+    children's subtrees, as it is now.
+    """
+    then = RekapHarian.objects.filter(tanggal=since, instansi__in=[unit.pk, *(r["pk"] for r in rows)])
+    if status:
+        then = then.filter(status_kepegawaian=status)
+    recorded = {}
+    for row in then.values("instansi_id").annotate(**{k: Sum(k) for k in FIGURES}).order_by():
+        recorded[row.pop("instansi_id")] = row
+    empty = dict.fromkeys(FIGURES, 0)
+    children = [r for r in rows if not r.get("langsung") and r["pk"] != unit.pk]
+    for row in rows:
+        if row.get("langsung"):
+            past = {k: recorded.get(unit.pk, empty)[k] - sum(recorded.get(c["pk"], empty)[k] for c in children)
+                    for k in FIGURES}
+        else:
+            past = recorded.get(row["pk"], empty)
+        row["dulu"] = _percentages(dict(past))
+    total["dulu"] = _percentages(dict(recorded.get(unit.pk, empty)))
+    for row in [*rows, total]:
+        _percentages(row)
+        row["selisih"] = {k: row[k] - row["dulu"][k] for k in ("aktif", "punya_akun", "terverifikasi", "patuh")}
+        row["selisih_persen"] = {
+            k: round(row[f"{k}_persen"] - row["dulu"][f"{k}_persen"], 1)
+            for k in ("punya_akun", "terverifikasi", "patuh")
+        }
 
 
 def _percentages(counts):
@@ -362,7 +449,7 @@ def rekap_cetak(request):
         request,
         "registry/cetak_rekap.html",
         {"title": "Rekapitulasi kepatuhan media sosial pegawai", "filters": form.in_words(unit),
-         "rows": rows, "total": total, **signatory_for(unit)},
+         "rows": rows, "total": total, "since": form.chosen.get("bandingkan"), **signatory_for(unit)},
     )
 
 
@@ -370,13 +457,22 @@ def rekap_unduh(request):
     form, unit, rows, total = _rekap(request)
     if unit is None:
         raise Http404("Saring tidak sah; kembali ke rekap dan perbaiki pilihan saringan.")
-    writer = sheets.XlsxWriter(
-        ["UNIT", "PEGAWAI AKTIF", "PUNYA AKUN", "% PUNYA AKUN", "TERVERIFIKASI", "% TERVERIFIKASI",
-         "MENGIKUTI SEMUA", "% MENGIKUTI SEMUA", "TANPA AKUN"]
-    )
-    for name, c in [*rows, ("JUMLAH", total)]:
-        writer.append([name, c["aktif"], c["punya_akun"], c["punya_akun_persen"], c["terverifikasi"],
-                       c["terverifikasi_persen"], c["patuh"], c["patuh_persen"], c["tanpa_akun"]])
+    since = form.chosen.get("bandingkan")
+    headers = ["UNIT", "PEGAWAI AKTIF", "PUNYA AKUN", "% PUNYA AKUN", "TERVERIFIKASI", "% TERVERIFIKASI",
+               "PATUH", "% PATUH", "TANPA AKUN"]
+    if since:
+        stamp = f"{since:%d-%m-%Y}"
+        headers += [f"PATUH {stamp}", f"% PATUH {stamp}", "PERUBAHAN PATUH", "PERUBAHAN % PATUH (POIN)",
+                    f"TERVERIFIKASI {stamp}", "PERUBAHAN TERVERIFIKASI"]
+    writer = sheets.XlsxWriter(headers)
+    for c in [*rows, total]:
+        line = [c["nama"].upper() if c is total else c["nama"], c["aktif"], c["punya_akun"],
+                c["punya_akun_persen"], c["terverifikasi"], c["terverifikasi_persen"], c["patuh"],
+                c["patuh_persen"], c["tanpa_akun"]]
+        if since:
+            line += [c["dulu"]["patuh"], c["dulu"]["patuh_persen"], c["selisih"]["patuh"],
+                     c["selisih_persen"]["patuh"], c["dulu"]["terverifikasi"], c["selisih"]["terverifikasi"]]
+        writer.append(line)
     return FileResponse(writer.close(), as_attachment=True, filename="rekap-kepatuhan.xlsx")
 
 
@@ -389,12 +485,15 @@ def official_accounts(request):
         pegawai=OuterRef("pk"), official=OuterRef(OuterRef("pk")), platform=OuterRef(OuterRef("platform"))
     )
     required = Pegawai.objects.filter(aktif=True, instansi__jalur__startswith=OuterRef("instansi__jalur"))
+    # The staff bound by the account, summed from RekapUnit; who of them
+    # follows it is a count of its followers, which no stored state holds.
+    staff = RekapUnit.objects.filter(instansi__jalur__startswith=OuterRef("instansi__jalur")).order_by()
     return (
         AkunMedsos.objects.for_user(request.user)
         .filter(instansi__isnull=False)
         .select_related("instansi")
         .annotate(
-            wajib_mengikuti=subquery_count(required),
+            wajib_mengikuti=Coalesce(Subquery(staff.annotate(n=Func(F("jumlah"), function="SUM")).values("n")[:1]), 0),
             sudah_mengikuti=subquery_count(required.filter(Exists(follows))),
         )
         .order_by("instansi__jalur", "platform", "username")
@@ -443,14 +542,14 @@ def _chart(history, width=560, height=140):
 
 
 def key_figures(request):
-    """What the home page shows, for the user's scope."""
+    """What the home page shows, for the user's scope: grouped counts and
+    daily records, whatever the number of employees."""
+    record_day_if_missing()
     unit = home_unit(request)
-    staff = Pegawai.objects.for_user(request.user).filter(aktif=True)
-    counts = {"aktif": 0, "patuh": 0}
-    for row in staff.counts_per_unit().values():
-        counts["aktif"] += row["aktif"]
-        counts["patuh"] += row["patuh"]
-    waiting = AkunMedsos.objects.for_user(request.user).awaiting_verification().count()
+    per_state = dict(
+        RekapUnit.objects.for_user(request.user).values_list("kepatuhan").annotate(n=Sum("jumlah")).order_by()
+    )
+    counts = figures(per_state)
     last_list = Verifikasi.objects.filter(akun=OuterRef("pk"), sumber=SumberVerifikasi.DAFTAR_PENGIKUT).order_by(
         "-waktu"
     )
@@ -469,8 +568,56 @@ def key_figures(request):
         "aktif": counts["aktif"],
         "patuh": counts["patuh"],
         "persen_patuh": round(100 * counts["patuh"] / counts["aktif"], 1) if counts["aktif"] else 0,
-        "menunggu": waiting,
+        "menunggu": CountedPaginator(AkunMedsos.objects.for_user(request.user).awaiting_verification(), 1),
         "akun_resmi": official,
+        "kemajuan": progress_chart(_progress(request.user)),
         "can_verify": request.user.has_perm("registry.add_verifikasi"),
         "can_view_staff": request.user.has_perm("registry.view_pegawai"),
+    }
+
+
+PROGRESS_DAYS = 90
+
+
+def _progress(user):
+    """[(date, % complying)] of the user's scope over the last 90 days, from
+    the daily records of the units at the top of the scope."""
+    paths = scope_paths(user)
+    tops = Instansi.objects.filter(induk__isnull=True) if paths is None else Instansi.objects.filter(
+        jalur__in=[p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    )
+    since = timezone.localdate() - timezone.timedelta(days=PROGRESS_DAYS - 1)
+    days = (
+        RekapHarian.objects.filter(instansi__in=tops, tanggal__gte=since)
+        .values("tanggal")
+        .annotate(aktif=Sum("aktif"), patuh=Sum("patuh"))
+        .order_by("tanggal")
+    )
+    return [(d["tanggal"], round(100 * d["patuh"] / d["aktif"], 1) if d["aktif"] else 0.0) for d in days]
+
+
+def progress_chart(days, width=560, height=160, left=44, bottom=24):
+    """An SVG line of % complying by date: x placed by date over the last 90
+    days, y from 0 to 100 %, with labelled axes. None before two records."""
+    if len(days) < 2:
+        return None
+    end = timezone.localdate()
+    start = end - timezone.timedelta(days=PROGRESS_DAYS - 1)
+    plot_w, plot_h = width - left - 8, height - bottom - 8
+
+    def x(day):
+        return round(left + (day - start).days / (PROGRESS_DAYS - 1) * plot_w, 1)
+
+    def y(percent):
+        return round(8 + plot_h - percent / 100 * plot_h, 1)
+
+    return {
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{x(day)},{y(percent)}" for day, percent in days),
+        "dots": [{"x": x(day), "y": y(percent), "day": day, "percent": percent} for day, percent in days],
+        "y_ticks": [{"y": y(p), "label": f"{p}%"} for p in (0, 50, 100)],
+        "x_ticks": [{"x": x(day), "day": day} for day in (start, start + (end - start) / 2, end)],
+        "axis": {"left": left, "bottom": y(0), "right": left + plot_w, "top": y(100)},
+        "latest": days[-1],
     }

@@ -17,9 +17,26 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import AkunMedsos, Instansi, Pegawai, record_verification
+from registry.models import AkunMedsos, Instansi, Pegawai, drift, record_verification
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def stored_compliance_stays_true(request):
+    """After every test that wrote to the database, what is stored for
+    compliance (each employee's state, the required accounts per unit, the
+    counts) equals what the rule computes: a write path that forgets to keep
+    it true fails whichever test exercises it."""
+    database = next((name for name in ("transactional_db", "db") if name in request.fixturenames), None)
+    if database is None or request.node.get_closest_marker("drift_expected"):
+        yield
+        return
+    # Requested here, so that the database outlives this check.
+    request.getfixturevalue(database)
+    yield
+    differing, first, units = drift()
+    assert (differing, units) == (0, set()), f"kepatuhan tersimpan keliru: {first}, unit {units}"
 
 
 def nip_pns(born="19850312", tmt="201001", gender="1", seq=None):

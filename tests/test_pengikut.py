@@ -95,7 +95,7 @@ def test_preview_then_confirm_sets_follows_for_the_whole_platform(client, world,
     assert "instagram_unduhan.zip" in check.catatan
     record.refresh_from_db()
     assert (record.status, record.rencana, record.baru, record.berubah) == (StatusImpor.SELESAI, None, 2, 1)
-    states = dict(Pegawai.objects.with_kepatuhan().values_list("nama", "kepatuhan"))
+    states = dict(Pegawai.objects.values_list("nama", "kepatuhan"))
     assert states == {"Siti": Kepatuhan.PATUH, "Nur": Kepatuhan.PATUH, "Rudi": Kepatuhan.BELUM_MENGIKUTI}
 
 

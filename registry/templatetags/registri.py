@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 
 from registry import views
 from registry.models import Kepatuhan
@@ -15,3 +16,20 @@ def angka_beranda(context):
 @register.filter
 def kepatuhan_label(value):
     return Kepatuhan(value).label if value else "Nonaktif"
+
+
+@register.filter
+def perubahan(value, unit=""):
+    """A change since the compared date, read at a glance: "▲ 12", "▼ 2,5 poin", "tetap"."""
+    if not value:
+        return "tetap"
+    arrow = "▲" if value > 0 else "▼"
+    amount = formats.number_format(abs(value), decimal_pos=1 if isinstance(value, float) else None,
+                                   use_l10n=True, force_grouping=True)
+    return f"{arrow} {amount}{' ' + unit if unit else ''}"
+
+
+@register.filter
+def ribuan(value):
+    """A whole number with the Indonesian thousand separator: 10.000."""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 
+from registry.management.commands.siapkan_demo import load_demo
 from registry.models import Instansi
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM
@@ -26,7 +26,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
-DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo.json"
 PASSWORD = "rahasia-uji-123"
 
 
@@ -62,7 +61,7 @@ def demo(transactional_db):
     """
     for migration, function in [("0002_peran", "create_roles"), ("0004_peran_impor_ekspor", "grant")]:
         getattr(import_module(f"registry.migrations.{migration}"), function)(django_apps, None)
-    call_command("loaddata", DEMO, verbosity=0)
+    load_demo()
     people = {}
     for username, group, kode in [
         ("ani.admin", None, None),

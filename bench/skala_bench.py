@@ -1,0 +1,355 @@
+"""Every list, report and write at 100,000 and 1,000,000 employees, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/registri \\
+        .venv/bin/python bench/skala_bench.py [--sizes 100000 1000000] [--repeat 5]
+
+PostgreSQL only: it is what a province runs, and SQLite's single file and
+planner say nothing about it. The database server of DATABASE_URL gets a
+scratch database (registri_skala_bench), created, loaded with COPY and
+dropped for each size. The shape (issue 8): a province root, 35 regencies ×
+40 OPD × 4 sub-units (7,036 units on four levels); 30 % of employees with no
+account, the others two or three; latest results mixed; required official
+accounts at the root (Instagram, TikTok) and at every fifth OPD (Instagram);
+half the valid accounts follow what they must; 0.3 verifications per
+employee.
+
+Pages are timed through the admin (test client, no network), median of
+``--repeat``, as a Verifikator, as the operator of one OPD and as the
+operator of one regency. Writes are timed once. It prints per case the p50
+at each size, the growth from the smallest to the largest size, and the
+queries; then the targets it missed, and exits 1 if any.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import statistics
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+SERVER = os.environ.get("DATABASE_URL", "")
+if not SERVER.startswith(("postgres://", "postgresql://")):
+    sys.exit(
+        "skala_bench hanya mengukur PostgreSQL (basis data sebuah provinsi); SQLite tidak mewakilinya. "
+        "Jalankan dengan DATABASE_URL=postgres://postgres@127.0.0.1:5432/registri"
+    )
+
+import psycopg  # noqa: E402
+
+SCRATCH = "registri_skala_bench"
+
+
+def database_url(name):
+    return urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
+
+
+def recreate(name, create=True):
+    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            server.execute(f'CREATE DATABASE "{name}"')
+
+
+recreate(SCRATCH)
+os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)
+
+import harness  # noqa: E402  (after the scratch database exists)
+from import_bench import admin_import, baseline_pegawai, pegawai_file  # noqa: E402
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from registry import followers  # noqa: E402
+from registry.models import AkunMedsos, Instansi, Pegawai, record_day, refresh_all  # noqa: E402
+
+REGENCIES, OPDS, SUBUNITS = 35, 40, 4
+PLATFORMS = ["instagram", "tiktok", "facebook"]
+PAGE_TARGET, GROWTH_TARGET, WRITE_TARGET, IMPORT_RATIO = 0.300, 1.5, 60.0, 3.0
+
+
+def nip(i):
+    """A well-formed PNS NIP, unique per i; TMT 22 years after birth, so it
+    never meets import_bench's (25 years)."""
+    year = 1960 + i % 40
+    return (f"{year}{1 + i // 40 % 12:02d}{1 + i // 480 % 28:02d}{year + 22}{1 + i // 13440 % 12:02d}"
+            f"{1 + i // 161280 % 2}{1 + i // 322560 % 999:03d}")
+
+
+def copy(table, columns, rows):
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row(row)
+
+
+def reset_sequences(*tables):
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
+def build(employees):
+    """The registry, loaded with COPY; then what every write path keeps stored."""
+    now = timezone.now()
+    units = [(1, "PROV", "Pemerintah Provinsi Bench", None, "000001/")]
+    regencies, opds, leaves = [], [], []
+    for r in range(REGENCIES):
+        pk = len(units) + 1
+        units.append((pk, f"KAB{r}", f"Pemerintah Kabupaten {r}", 1, f"000001/{pk:06d}/"))
+        regencies.append(pk)
+        for o in range(OPDS):
+            opd = len(units) + 1
+            # Regency 0's OPDs carry the names import_bench's file uses.
+            name = f"Dinas Nomor {o}" if r == 0 else f"Dinas {o} Kabupaten {r}"
+            units.append((opd, f"K{r}-D{o}", name, pk, f"{units[pk - 1][4]}{opd:06d}/"))
+            opds.append(opd)
+            leaves.append(opd)
+            for s in range(SUBUNITS):
+                sub = len(units) + 1
+                units.append((sub, f"K{r}-D{o}-U{s}", f"UPTD {s} Dinas {o} Kabupaten {r}", opd,
+                              f"{units[opd - 1][4]}{sub:06d}/"))
+                leaves.append(sub)
+    copy("registry_instansi",
+         ["id", "kode", "nama", "singkatan", "induk_id", "aktif", "kepala_jabatan", "kepala_nama", "kepala_nip",
+          "jalur"],
+         ((pk, kode, nama, "", induk, True, "", "", "", jalur) for pk, kode, nama, induk, jalur in units))
+    path = {pk: jalur for pk, _, _, _, jalur in units}
+    opd_of = {leaf: int(path[leaf].split("/")[2]) for leaf in leaves}
+
+    statuses = ["PNS"] * 12 + ["PPPK"] * 4 + ["PPPK_PW"] + ["NON_ASN"] * 3
+    copy("registry_pegawai",
+         ["id", "nip", "nik", "nama", "jabatan", "instansi_id", "status_kepegawaian", "aktif", "dibuat_pada",
+          "diubah_pada"],
+         ((i + 1, None if statuses[i % 20] == "NON_ASN" else nip(i),
+           f"32{i:014d}" if statuses[i % 20] == "NON_ASN" else None, f"Pegawai {i:07d}", "Staf",
+           leaves[i % len(leaves)], statuses[i % 20], i % 50 != 0, now, now)
+          for i in range(employees)))
+
+    # Official accounts first: ids 1.., then employees' accounts.
+    officials = [(1, "instagram", "humas.prov", 1, True), (2, "tiktok", "humas.prov", 1, True),
+                 (3, "facebook", "pemprov.bench", 1, False)]
+    opd_ig = {}
+    for n, opd in enumerate(opds[::5]):
+        officials.append((len(officials) + 1, "instagram", f"dinas.{opd}", opd, True))
+        opd_ig[opd] = len(officials)
+    copy("registry_akunmedsos",
+         ["id", "platform", "username", "pegawai_id", "instansi_id", "wajib_diikuti", "dibuat_pada"],
+         ((pk, platform, name, None, unit, wajib, now) for pk, platform, name, unit, wajib in officials))
+
+    results = ["VALID"] * 6 + ["TIDAK_DITEMUKAN", "BUKAN_MILIK", None, None]
+    accounts, follows, checks = [], [], []
+    pk = len(officials)
+    for i in range(employees):
+        if i % 10 < 3:
+            continue
+        for platform in PLATFORMS[: 3 if i % 7 == 0 else 2]:
+            pk += 1
+            result = results[(i + len(platform)) % 10]
+            accounts.append((pk, platform, f"p{i}.{platform[:2]}", i + 1, result, now if result else None, now))
+            if result and len(checks) < employees * 3 // 10:
+                checks.append((pk, now, result))
+            if result == "VALID" and i % 4 < 2:
+                if platform == "instagram":
+                    follows.append((pk, 1))
+                    opd = opd_of[leaves[i % len(leaves)]]
+                    if opd in opd_ig:
+                        follows.append((pk, opd_ig[opd]))
+                elif platform == "tiktok":
+                    follows.append((pk, 2))
+    copy("registry_akunmedsos",
+         ["id", "platform", "username", "pegawai_id", "wajib_diikuti", "hasil_terakhir", "diverifikasi_pada",
+          "dibuat_pada"],
+         ((pk, platform, name, owner, False, result, when, created)
+          for pk, platform, name, owner, result, when, created in accounts))
+    copy("registry_akunmedsos_mengikuti", ["from_akunmedsos_id", "to_akunmedsos_id"], follows)
+    checker = User.objects.create_user("pemeriksa.bench")
+    copy("registry_verifikasi", ["akun_id", "waktu", "pemeriksa_id", "hasil", "sumber", "catatan", "bukti"],
+         ((akun, when, checker.pk, result, "MANUAL", "", "") for akun, when, result in checks))
+    reset_sequences("registry_instansi", "registry_pegawai", "registry_akunmedsos")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    started = time.perf_counter()
+    refresh_all()
+    stored = time.perf_counter() - started
+    record_day(timezone.localdate() - datetime.timedelta(days=7))
+    record_day()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"units": len(units), "accounts": len(accounts), "follows": len(follows), "checks": len(checks),
+            "refresh_all": stored, "regency": regencies[0], "opd": opds[0]}
+
+
+def personas(shape):
+    vina = User.objects.create_user("vina.verifikator", is_staff=True)
+    vina.groups.add(Group.objects.get(name="Verifikator BKD"))
+    people = {"Verifikator": vina}
+    for label, unit in [("Operator OPD", shape["opd"]), ("Operator kabupaten", shape["regency"])]:
+        user = User.objects.create_user(f"operator.{unit}", is_staff=True)
+        user.groups.add(Group.objects.get(name="Operator OPD"))
+        Instansi.objects.get(pk=unit).operator.add(user)
+        people[label] = user
+    return people
+
+
+def pages(shape):
+    """(name, url, query, personas it applies to or None for all)."""
+    week_ago = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    some_nip = Pegawai.objects.filter(instansi__jalur__startswith=Instansi.objects.get(pk=shape["opd"]).jalur,
+                                      nip__isnull=False).values_list("nip", flat=True).first()
+    pegawai = reverse("admin:registry_pegawai_changelist")
+    listed = [
+        ("Beranda", reverse("admin:index"), {}, None),
+        ("Pegawai: daftar", pegawai, {}, None),
+        ("Pegawai: saring keadaan", pegawai, {"kepatuhan": "BELUM_MENGIKUTI"}, None),
+        ("Pegawai: saring instansi", pegawai, {"instansi": shape["opd"]}, None),
+        ("Pegawai: cari nama", pegawai, {"q": "Pegawai 0000123"}, None),
+        ("Pegawai: cari NIP", pegawai, {"q": some_nip}, None),
+        ("Pegawai: halaman 100", pegawai, {"p": "100"}, ["Verifikator"]),
+        ("Akun: daftar", reverse("admin:registry_akunmedsos_changelist"), {}, None),
+        ("Verifikasi: daftar", reverse("admin:registry_verifikasi_changelist"), {}, None),
+    ]
+    for jenis in ["belum-punya-akun", "belum-diverifikasi", "belum-mengikuti", "tidak-patuh"]:
+        listed.append((f"Evaluasi {jenis}", reverse("admin:registry_evaluasi", args=[jenis]), {}, None))
+    listed += [
+        ("Evaluasi tidak-patuh, Instagram", reverse("admin:registry_evaluasi", args=["tidak-patuh"]),
+         {"platform": "instagram"}, None),
+        ("Rekap akar + bandingkan", reverse("admin:registry_rekap"), {"bandingkan": week_ago}, ["Verifikator"]),
+        ("Rekap kabupaten + bandingkan", reverse("admin:registry_rekap"),
+         {"instansi": shape["regency"], "bandingkan": week_ago}, ["Verifikator", "Operator kabupaten"]),
+        ("Cetak daftar satu OPD", reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"]),
+         {"instansi": shape["opd"]}, None),
+        ("Antrean verifikasi", reverse("admin:registry_akunmedsos_antrean"), {}, ["Verifikator"]),
+    ]
+    return listed
+
+
+def time_page(client, url, query, repeat):
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, query)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, query, response.status_code)
+        queries = len(captured)
+    return statistics.median(times), queries
+
+
+def timed(function):
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def writes(shape, employees):
+    """{case: seconds} of the writes, on the registry just measured."""
+    ani = User.objects.create_superuser("ani.bench", password="x")
+    client = harness.client(ani)
+    measured = {}
+
+    data = pegawai_file(50000)
+    base, _ = timed(lambda: baseline_pegawai(data))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_pegawai WHERE nama LIKE 'Pegawai Nomor %%'")
+    flow, counts = timed(lambda: admin_import(client, "pegawai", "pegawai.xlsx", data))
+    assert counts["baru"] == 50000, counts
+    measured["Impor 50.000 pegawai (admin)"] = flow
+    measured["  dasar: calamine + bulk_create"] = base
+
+    names = set(AkunMedsos.objects.filter(platform="instagram", pegawai__isnull=False)
+                .order_by("pk").values_list("username", flat=True)[: employees * 2 // 5])
+    names |= {f"warga.{n}" for n in range(employees // 2 - len(names))}
+    humas = AkunMedsos.objects.get(pk=1)
+
+    def follower_list():
+        result = followers.match(humas, followers.FollowerList(names, 0))
+        followers.apply(humas, result, ani, "pengikut.zip")
+
+    measured["Daftar pengikut (nama = setengah jumlah pegawai)"] = timed(follower_list)[0]
+
+    def toggle(wajib):
+        humas.wajib_diikuti = wajib
+        humas.save()
+
+    measured["Wajib diikuti akar: dimatikan"] = timed(lambda: toggle(False))[0]
+    measured["Wajib diikuti akar: dinyalakan"] = timed(lambda: toggle(True))[0]
+    measured["catat_rekap"] = timed(lambda: call_command("catat_rekap", stdout=io.StringIO()))[0]
+    measured["periksa_kepatuhan"] = timed(lambda: call_command("periksa_kepatuhan", stdout=io.StringIO()))[0]
+    return measured
+
+
+def measure(employees, repeat):
+    started = time.perf_counter()
+    shape = build(employees)
+    print(f"\n{employees:,} pegawai: {shape['units']:,} instansi, {shape['accounts']:,} akun, "
+          f"{shape['follows']:,} mengikuti, {shape['checks']:,} verifikasi; dimuat dalam "
+          f"{time.perf_counter() - started:.0f} s (refresh_all {shape['refresh_all']:.1f} s)", flush=True)
+    results = {}
+    for label, user in personas(shape).items():
+        client = harness.client(user)
+        for name, url, query, who in pages(shape):
+            if who is None or label in who:
+                results[(name, label)] = time_page(client, url, query, repeat)
+    for name, seconds in writes(shape, employees).items():
+        results[(name, "")] = (seconds, None)
+    return results
+
+
+def switch_to_fresh_database():
+    connection.close()
+    recreate(SCRATCH)
+    call_command("migrate", verbosity=0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100000, 1000000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    by_size = {}
+    try:
+        for n, employees in enumerate(args.sizes):
+            if n:
+                switch_to_fresh_database()
+            by_size[employees] = measure(employees, args.repeat)
+    finally:
+        connection.close()
+        recreate(SCRATCH, create=False)
+
+    small, large = args.sizes[0], args.sizes[-1]
+    print(f"\n{'kasus':44} {'persona':20} {f'p50 {small:,}':>12} {f'p50 {large:,}':>12} {'tumbuh':>7} {'kueri':>6}")
+    missed = []
+    for (name, persona), (seconds, queries) in by_size[large].items():
+        before = by_size[small][(name, persona)][0]
+        growth = seconds / before
+        print(f"{name:44} {persona:20} {before * 1000:10.0f}ms {seconds * 1000:10.0f}ms {growth:6.2f}x "
+              f"{'' if queries is None else queries:>6}")
+        if queries is None:
+            continue
+        grows_with_output = name.startswith("Cetak")
+        if not grows_with_output and growth > GROWTH_TARGET:
+            missed.append(f"{name} ({persona}): tumbuh {growth:.2f}x > {GROWTH_TARGET}x")
+        if not grows_with_output and seconds > PAGE_TARGET:
+            missed.append(f"{name} ({persona}): {seconds * 1000:.0f} ms > {PAGE_TARGET * 1000:.0f} ms")
+    writes_large = {name: seconds for (name, persona), (seconds, queries) in by_size[large].items() if queries is None}
+    ratio = writes_large["Impor 50.000 pegawai (admin)"] / writes_large["  dasar: calamine + bulk_create"]
+    print(f"\nimpor 50.000 ke {large:,}: {ratio:.2f}x dasarnya (target ≤ {IMPORT_RATIO}x)")
+    if ratio > IMPORT_RATIO:
+        missed.append(f"impor 50.000: {ratio:.2f}x dasarnya > {IMPORT_RATIO}x")
+    for name in ["Wajib diikuti akar: dimatikan", "Wajib diikuti akar: dinyalakan", "periksa_kepatuhan"]:
+        if writes_large[name] > WRITE_TARGET:
+            missed.append(f"{name}: {writes_large[name]:.0f} s > {WRITE_TARGET:.0f} s")
+    print("\n" + ("\n".join(f"MELESET: {m}" for m in missed) if missed else "Semua target terpenuhi."))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Compare the stored compliance state with the rule, and repair it.
+
+Every write keeps ``Pegawai.kepatuhan``, the required accounts per unit
+(WajibIkuti) and the counts (RekapUnit) true in its own transaction; this
+is how a deployment proves it, nightly or after a restore from backup.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from registry.models import Instansi, drift, refresh_all
+
+SHOWN = 10
+
+
+class Command(BaseCommand):
+    help = (
+        "Bandingkan kepatuhan tersimpan dengan aturan untuk setiap pegawai. Keluar dengan kode 1 bila "
+        "ada yang berbeda; --perbaiki menghitung ulang semuanya."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--perbaiki", action="store_true", help="Hitung ulang semua yang tersimpan.")
+
+    def handle(self, *args, perbaiki=False, **options):
+        differing, first, units = drift(shown=SHOWN)
+        if not differing and not units:
+            self.stdout.write(self.style.SUCCESS("Kepatuhan tersimpan sesuai aturan untuk semua pegawai."))
+            return
+        self.stdout.write(f"{differing} pegawai dengan kepatuhan tersimpan yang keliru.")
+        for nip, nik, stored in first:
+            self.stdout.write(f"  {nip or nik}: tersimpan {stored or 'kosong'}")
+        if units:
+            names = Instansi.objects.filter(pk__in=sorted(units)[:SHOWN]).values_list("kode", flat=True)
+            self.stdout.write(f"{len(units)} instansi dengan rekap atau daftar akun wajib yang keliru: "
+                              f"{', '.join(names)}{' …' if len(units) > SHOWN else ''}")
+        if perbaiki:
+            with transaction.atomic():
+                refresh_all()
+            self.stdout.write(self.style.SUCCESS("Diperbaiki: semua kepatuhan dan rekap dihitung ulang."))
+            return
+        self.stderr.write("Jalankan ulang dengan --perbaiki untuk memperbaikinya.")
+        raise SystemExit(1)
