@@ -1,7 +1,7 @@
 """Every list, report and write at 100,000 and 1,000,000 employees, on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/registri \\
-        .venv/bin/python bench/skala_bench.py [--sizes 100000 1000000] [--repeat 5]
+        .venv/bin/python bench/skala_bench.py [--sizes 100000 1000000] [--repeat 5] [--keep]
 
 PostgreSQL only: it is what a province runs, and SQLite's single file and
 planner say nothing about it. The database server of DATABASE_URL gets a
@@ -313,6 +313,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100000, 1000000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", action="store_true",
+                        help=f"leave the last registry in {SCRATCH}, to read query plans (EXPLAIN ANALYZE)")
     args = parser.parse_args()
     by_size = {}
     try:
@@ -322,7 +324,8 @@ def main():
             by_size[employees] = measure(employees, args.repeat)
     finally:
         connection.close()
-        recreate(SCRATCH, create=False)
+        if not args.keep:
+            recreate(SCRATCH, create=False)
 
     small, large = args.sizes[0], args.sizes[-1]
     print(f"\n{'kasus':44} {'persona':20} {f'p50 {small:,}':>12} {f'p50 {large:,}':>12} {'tumbuh':>7} {'kueri':>6}")

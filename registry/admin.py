@@ -382,21 +382,38 @@ class InstansiAdmin(ImporEkspor, ScopedAdmin):
 
 
 class InstansiFilter(admin.SimpleListFilter):
-    """A unit and everything below it, from the units in the user's scope."""
+    """A unit and everything below it, chosen by walking down the tree.
+
+    It offers the chosen unit's ancestors within the scope, the unit, and its
+    children (at first: the top of the scope and the level below it), never
+    every unit: a province holds thousands.
+    """
 
     title = "instansi"
     parameter_name = "instansi"
 
+    def chosen(self, request):
+        if not hasattr(self, "_chosen"):
+            value = self.value() or ""
+            self._chosen = (
+                Instansi.objects.for_user(request.user).filter(pk=value).first() if value.isdigit() else None
+            )
+        return self._chosen
+
     def lookups(self, request, model_admin):
-        units = Instansi.objects.for_user(request.user).filter(aktif=True).only("nama", "jalur")
-        return [(str(u.pk), "\u2003" * u.kedalaman + u.nama) for u in units]
+        units = Instansi.objects.for_user(request.user).filter(aktif=True).only("nama", "jalur", "induk")
+        unit = self.chosen(request)
+        if unit is None:
+            tops = units.exclude(induk__in=units.values("pk"))
+            shown = units.filter(Q(pk__in=tops.values("pk")) | Q(induk__in=tops.values("pk")))
+        else:
+            shown = units.filter(Q(pk__in=unit.ancestor_ids) | Q(induk=unit))
+        return [(str(u.pk), "\u2003" * u.kedalaman + u.nama) for u in shown.order_by("jalur")]
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        unit = None
-        if self.value().isdigit():
-            unit = Instansi.objects.for_user(request.user).filter(pk=self.value()).first()
+        unit = self.chosen(request)
         if unit is None:
             return queryset.none()
         return queryset.filter(instansi__jalur__startswith=unit.jalur)

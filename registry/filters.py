@@ -3,7 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import F, Max, Min, Sum
+from django.forms.utils import flatatt
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
 from registry.models import (
     Instansi,
@@ -32,7 +34,28 @@ def units_in_scope(request):
     return Instansi.objects.for_user(request.user).filter(aktif=True)
 
 
+class UnitSelect(forms.Select):
+    """A drop-down of units rendered in one pass.
+
+    A province holds thousands of units (7,036 in bench/skala_bench.py);
+    Django renders each option through a template, which takes half a
+    second for them on every page with a unit filter.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            ((str(v), " selected" if str(v) == chosen else "", label) for v, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(self.build_attrs(self.attrs, {**(attrs or {}),
+                                                                                       "name": name})), options)
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = UnitSelect
+
     def label_from_instance(self, unit):
         return "\u2003" * unit.kedalaman + unit.nama
 

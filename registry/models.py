@@ -38,13 +38,27 @@ def scope_paths(user):
     return user._registry_scope_paths
 
 
-def _under(paths, *path_fields):
-    """Q matching rows whose path, through any of ``path_fields``, is in scope."""
+def _under(model, paths, *path_fields):
+    """Q matching rows of ``model`` whose path, through any of ``path_fields``, is in scope."""
     q = Q(pk__in=[])
     for field in path_fields:
         for path in paths:
-            q |= Q(**{f"{field}__startswith": path})
+            q |= _path_under(model, field, path)
     return q
+
+
+def _path_under(model, field, path):
+    """One path field as nested ``IN (SELECT …)``, not joins: PostgreSQL
+    cannot filter an OR across two joined tables (an account's owner's unit,
+    or an official account's unit) before joining every account; with
+    subqueries it builds each set once, from the units in scope down, and
+    probes it per row (bench/skala_bench.py, one OPD's operator at 1M:
+    account list 1.5 s → 0.3 s, verification list 1.4 s → 0.2 s)."""
+    head, _, rest = field.partition("__")
+    if not rest:
+        return Q(**{f"{head}__startswith": path})
+    related = model._meta.get_field(head).related_model
+    return Q(**{f"{head}__in": related.objects.filter(_path_under(related, rest, path)).values("pk")})
 
 
 def subquery_count(queryset):
@@ -62,7 +76,7 @@ class ScopedQuerySet(models.QuerySet):
         paths = scope_paths(user)
         if paths is None:
             return self
-        return self.filter(_under(paths, *self.path_fields))
+        return self.filter(_under(self.model, paths, *self.path_fields))
 
 
 def path_ids(jalur):
@@ -981,7 +995,13 @@ def refresh_subtrees(paths):
     for path in sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)):
         units = list(Instansi.objects.filter(jalur__startswith=path).values_list("pk", "jalur"))
         rebuild_required(units)
-        refresh_kepatuhan(Pegawai.objects.filter(instansi__jalur__startswith=path))
+        # What must be followed changed, nothing else: only staff with a
+        # valid account can move between these two states.
+        refresh_kepatuhan(
+            Pegawai.objects.filter(
+                instansi__jalur__startswith=path, kepatuhan__in=[Kepatuhan.BELUM_MENGIKUTI, Kepatuhan.PATUH]
+            )
+        )
 
 
 def required_by_unit(units):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from registry import followers, resources, sheets
-from registry.filters import EVALUASI, EvaluasiFilter, RekapForm
+from registry.filters import EVALUASI, EvaluasiFilter, RekapForm, UnitChoiceField
 from registry.models import (
     AkunMedsos,
     HasilVerifikasi,
@@ -192,7 +192,9 @@ def antrean(request):
             "Antrean verifikasi",
             akun=akun,
             form=form,
-            units=units,
+            unit_select=UnitChoiceField(queryset=units, required=False, empty_label="Semua instansi").widget.render(
+                "instansi", unit.pk if unit else "", {"id": "id_q_instansi"}
+            ),
             unit=unit,
             platforms=Platform.choices,
             platform=platform,
