@@ -63,10 +63,22 @@ def _path_under(model, field, path):
 
 def subquery_count(queryset):
     """COUNT(*) of a correlated queryset, as an expression for annotate()."""
+    return subquery_aggregate(queryset, "COUNT", "pk")
+
+
+def subquery_aggregate(queryset, function, field):
+    """``function(field)`` over a correlated queryset (0 when it is empty), as
+    an expression for annotate(): one subquery per row, no GROUP BY outside."""
     return Coalesce(
-        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]),
+        Subquery(queryset.order_by().annotate(n=Func(F(field), function=function)).values("n")[:1]),
         0,
     )
+
+
+def outermost(paths):
+    """The paths not below another of ``paths``: each subtree once."""
+    paths = set(paths)
+    return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -991,8 +1003,7 @@ def refresh_owners(akun_ids):
 def refresh_subtrees(paths):
     """Everything below the units at ``paths``, after the tree or a required
     account changed there: first what each unit must follow, then its staff."""
-    paths = set(paths)
-    for path in sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)):
+    for path in outermost(paths):
         units = list(Instansi.objects.filter(jalur__startswith=path).values_list("pk", "jalur"))
         rebuild_required(units)
         # What must be followed changed, nothing else: only staff with a
@@ -1023,6 +1034,16 @@ def rebuild_required(units):
     )
 
 
+def unit_counts(staff):
+    """(unit, status, state, active staff) rows of ``staff``: what RekapUnit holds."""
+    return (
+        staff.filter(aktif=True, kepatuhan__isnull=False)
+        .values_list("instansi_id", "status_kepegawaian", "kepatuhan")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 def recount_units(unit_ids=None):
     """Recount RekapUnit for ``unit_ids`` (every unit when None) from the stored states.
 
@@ -1035,13 +1056,12 @@ def recount_units(unit_ids=None):
     for chunk in chunked(sorted(unit_ids)):
         list(Instansi.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
         RekapUnit.objects.filter(instansi_id__in=chunk).delete()
-        counts = (
-            Pegawai.objects.filter(instansi_id__in=chunk, aktif=True, kepatuhan__isnull=False)
-            .values("instansi_id", "status_kepegawaian", "kepatuhan")
-            .annotate(jumlah=Count("pk"))
-            .order_by()
+        counts = unit_counts(Pegawai.objects.filter(instansi_id__in=chunk))
+        RekapUnit.objects.bulk_create(
+            [RekapUnit(instansi_id=unit, status_kepegawaian=status, kepatuhan=state, jumlah=n)
+             for unit, status, state, n in counts],
+            batch_size=1000,
         )
-        RekapUnit.objects.bulk_create([RekapUnit(**row) for row in counts], batch_size=1000)
 
 
 @transaction.atomic
@@ -1081,13 +1101,7 @@ def drift(batch=50000, shown=10):
         "instansi_id", "status_kepegawaian", "kepatuhan", "jumlah"
     ).iterator(chunk_size=5000):
         counted[(unit, status, state)] = n
-    actual = (
-        Pegawai.objects.filter(aktif=True, kepatuhan__isnull=False)
-        .values_list("instansi_id", "status_kepegawaian", "kepatuhan")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for unit, status, state, n in actual.iterator(chunk_size=5000):
+    for unit, status, state, n in unit_counts(Pegawai.objects.all()).iterator(chunk_size=5000):
         if counted.pop((unit, status, state), 0) != n:
             wrong_units.add(unit)
     wrong_units.update(unit for unit, _, _ in counted)

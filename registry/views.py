@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, Func, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Exists, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Substr
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -37,7 +37,9 @@ from registry.models import (
     figures,
     record_day_if_missing,
     record_verification,
+    outermost,
     scope_paths,
+    subquery_aggregate,
     subquery_count,
     valid_follows,
 )
@@ -495,7 +497,7 @@ def official_accounts(request):
         .filter(instansi__isnull=False)
         .select_related("instansi")
         .annotate(
-            wajib_mengikuti=Coalesce(Subquery(staff.annotate(n=Func(F("jumlah"), function="SUM")).values("n")[:1]), 0),
+            wajib_mengikuti=subquery_aggregate(staff, "SUM", "jumlah"),
             sudah_mengikuti=subquery_count(required.filter(Exists(follows))),
         )
         .order_by("instansi__jalur", "platform", "username")
@@ -586,7 +588,7 @@ def _progress(user):
     the daily records of the units at the top of the scope."""
     paths = scope_paths(user)
     tops = Instansi.objects.filter(induk__isnull=True) if paths is None else Instansi.objects.filter(
-        jalur__in=[p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+        jalur__in=outermost(paths)
     )
     since = timezone.localdate() - timezone.timedelta(days=PROGRESS_DAYS - 1)
     days = (
