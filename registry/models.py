@@ -623,6 +623,28 @@ def record_verification(akun, pemeriksa, hasil, seen=(), checked=(), **fields):
 
 
 @transaction.atomic
+def undo_verification(verifikasi, checked, followed_before):
+    """Take back a check recorded by mistake: the follows it looked for
+    (``checked``) return to ``followed_before``, the check and its
+    screenshot are deleted, and the account's state comes from the history
+    again. Only for the latest check of its account: undoing an older one
+    would leave the newer check's follows half-applied."""
+    akun = verifikasi.akun
+    checked, followed_before = set(checked), set(followed_before) & set(checked)
+    now_followed = set(akun.mengikuti.filter(pk__in=checked).values_list("pk", flat=True))
+    if now_followed - followed_before:
+        akun.mengikuti.remove(*(now_followed - followed_before))
+    if followed_before - now_followed:
+        akun.mengikuti.add(*(followed_before - now_followed))
+    screenshot = verifikasi.bukti.name
+    verifikasi.delete()
+    if screenshot:
+        # After the commit: a rolled-back undo must keep its evidence.
+        transaction.on_commit(lambda: verifikasi.bukti.storage.delete(screenshot))
+    akun.refresh_status()
+
+
+@transaction.atomic
 def record_bulk_result(accounts, pemeriksa, hasil, catatan=""):
     """One check with the same result for each of ``accounts``, in a few queries.
 

@@ -2,6 +2,8 @@
 only checks ``is_staff``) and checks model permissions and scope itself;
 every query goes through ``for_user``."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -38,6 +40,7 @@ from registry.models import (
     record_day_if_missing,
     record_verification,
     outermost,
+    undo_verification,
     scope_paths,
     subquery_aggregate,
     subquery_count,
@@ -138,8 +141,53 @@ def _queue(request, unit, platform):
     return accounts.order_by(F("diverifikasi_pada").asc(nulls_first=True), "pk")
 
 
+# How long the checker who recorded a result from the queue may take it back.
+UNDO_MINUTES = 5
+
+
+def _undoable(request):
+    """The check this user last recorded from the queue, while it may still
+    be taken back: theirs, recent, and still the latest of its account."""
+    last = request.session.get("antrean_terakhir")
+    if not last:
+        return None
+    verifikasi = (
+        Verifikasi.objects.for_user(request.user)
+        .filter(
+            pk=last["verifikasi"],
+            pemeriksa=request.user,
+            waktu__gte=timezone.now() - timedelta(minutes=UNDO_MINUTES),
+        )
+        .select_related("akun")
+        .first()
+    )
+    if verifikasi is None or verifikasi.akun.verifikasi.order_by("-waktu", "-pk").first() != verifikasi:
+        return None
+    return verifikasi
+
+
+def _undo(request):
+    verifikasi = _undoable(request)
+    if verifikasi is None:
+        messages.error(
+            request,
+            f"Hasil itu tidak dapat dibatalkan lagi: sudah lewat {UNDO_MINUTES} menit atau akun itu sudah "
+            "diperiksa ulang. Minta Admin BKD mengoreksinya di menu Verifikasi.",
+        )
+        return
+    last = request.session.pop("antrean_terakhir")
+    undo_verification(verifikasi, last["diperiksa"], last["diikuti"])
+    request.session["antrean_berikut"] = verifikasi.akun_id
+    messages.success(
+        request, f"Hasil {verifikasi.get_hasil_display()} untuk @{verifikasi.akun.username} dibatalkan; periksa ulang."
+    )
+
+
 def antrean(request):
-    """One unverified or stale account at a time, straight on to the next."""
+    """One unverified or stale account at a time, straight on to the next.
+
+    Single-key shortcuts make a slip cheap to make, so the last result
+    recorded here can be taken back for a few minutes (``_undo``)."""
     require(request, "add_verifikasi")
     units = Instansi.objects.for_user(request.user).filter(aktif=True)
     chosen = request.GET.get("instansi", "")
@@ -151,6 +199,9 @@ def antrean(request):
 
     if request.method == "POST":
         pk = request.POST.get("akun", "")
+        if "batalkan" in request.POST:
+            _undo(request)
+            return HttpResponseRedirect(f"{request.path}?{query}")
         if "lewati" in request.POST:
             if pk.isdigit():
                 request.session["antrean_lewati"] = [*skipped, int(pk)][-500:]
@@ -165,7 +216,8 @@ def antrean(request):
         form = AntreanForm(request.POST, request.FILES, required=required)
         if form.is_valid():
             seen = [a for a in required if str(a.pk) in form.cleaned_data["mengikuti"]]
-            record_verification(
+            followed_before = list(akun.mengikuti.filter(pk__in=[a.pk for a in required]).values_list("pk", flat=True))
+            verifikasi = record_verification(
                 akun,
                 request.user,
                 form.cleaned_data["hasil"],
@@ -174,6 +226,11 @@ def antrean(request):
                 catatan=form.cleaned_data["catatan"],
                 bukti=form.cleaned_data["bukti"] or "",
             )
+            request.session["antrean_terakhir"] = {
+                "verifikasi": verifikasi.pk,
+                "diperiksa": [a.pk for a in required],
+                "diikuti": followed_before,
+            }
             messages.success(
                 request, f"@{akun.username}: {HasilVerifikasi(form.cleaned_data['hasil']).label} tercatat."
             )
@@ -181,7 +238,8 @@ def antrean(request):
     else:
         if request.GET.get("ulang"):
             request.session["antrean_lewati"] = skipped = []
-        akun = queue.exclude(pk__in=skipped).first()
+        retry = request.session.pop("antrean_berikut", None)
+        akun = (retry and queue.filter(pk=retry).first()) or queue.exclude(pk__in=skipped).first()
         required = list(akun.required_official()) if akun else []
         form = AntreanForm(initial={"akun": akun.pk} if akun else None, required=required)
 
@@ -194,6 +252,8 @@ def antrean(request):
             "Antrean verifikasi",
             akun=akun,
             form=form,
+            terakhir=_undoable(request),
+            undo_minutes=UNDO_MINUTES,
             unit_select=UnitChoiceField(queryset=units, required=False, empty_label="Semua instansi").widget.render(
                 "instansi", unit.pk if unit else "", {"id": "id_q_instansi"}
             ),

@@ -138,3 +138,75 @@ def test_a_mangled_skip_is_ignored_never_a_crash(client, staff, vina):
     client.force_login(vina)
     assert client.post(reverse(QUEUE), {"akun": "abc", "lewati": "1"}).status_code == 302
     assert client.get(reverse(QUEUE)).context["skipped"] == 0
+
+
+def test_a_slip_in_the_queue_is_undone_in_one_click(
+    client, staff, tree, vina, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Vina records "Tidak aktif" by mistake: one click restores the account
+    as it was (result, follows) and shows it again to be checked."""
+    settings.MEDIA_ROOT = tmp_path
+    humas = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    siti_ig = staff.siti.akun.get()
+    earlier = verify(siti_ig, "VALID", follows=[humas])
+    verify(staff.rudi.akun.get(), "VALID", follows=[humas])
+    AkunMedsos.objects.filter(pk=siti_ig.pk).update(diverifikasi_pada=timezone.now() - datetime.timedelta(days=400))
+    Verifikasi.objects.filter(pk=earlier.pk).update(waktu=timezone.now() - datetime.timedelta(days=400))
+    staff.siti.refresh_from_db()
+    assert staff.siti.kepatuhan == "PATUH"
+    client.force_login(vina)
+    url = reverse(QUEUE) + f"?instansi={tree.dinkes.pk}"
+    assert client.get(url).context["akun"] == siti_ig
+    shot = SimpleUploadedFile("layar.png", b"\x89PNG fake", content_type="image/png")
+    client.post(url, {"akun": siti_ig.pk, "hasil": "TIDAK_AKTIF", "bukti": shot})
+    siti_ig.refresh_from_db()
+    staff.siti.refresh_from_db()
+    assert (siti_ig.hasil_terakhir, list(siti_ig.mengikuti.all()), staff.siti.kepatuhan) == (
+        "TIDAK_AKTIF", [], "BELUM_DIVERIFIKASI")
+    mistaken = Verifikasi.objects.get(akun=siti_ig, hasil="TIDAK_AKTIF")
+    stored = tmp_path / mistaken.bukti.name
+    assert stored.exists()
+
+    page = client.get(url)
+    assert "Batalkan hasil ini" in page.content.decode()
+    assert page.context["terakhir"] == mistaken
+    with django_capture_on_commit_callbacks(execute=True):
+        undone = client.post(url, {"batalkan": "1"}, follow=True)
+    assert "Tidak aktif untuk @siti.rahayu dibatalkan" in undone.content.decode()
+    assert undone.context["akun"] == siti_ig, "the account comes back first, to be checked again"
+    assert undone.context["terakhir"] is None
+    siti_ig.refresh_from_db()
+    staff.siti.refresh_from_db()
+    assert list(Verifikasi.objects.filter(akun=siti_ig)) == [earlier]
+    assert (siti_ig.hasil_terakhir, list(siti_ig.mengikuti.all()), staff.siti.kepatuhan) == (
+        "VALID", [humas], "PATUH")
+    assert not stored.exists(), "the mistaken screenshot is not left behind"
+
+
+def test_undo_is_refused_when_late_twice_or_by_someone_else(client, staff, tree, vina, ani):
+    client.force_login(vina)
+    url = reverse(QUEUE)
+    client.post(url, {"akun": client.get(url).context["akun"].pk, "hasil": "VALID"})
+    client.post(url, {"batalkan": "1"})
+    assert not Verifikasi.objects.exists()
+    again = client.post(url, {"batalkan": "1"}, follow=True)
+    assert "tidak dapat dibatalkan lagi" in again.content.decode()
+
+    # Too late: past the few minutes.
+    akun = client.get(url).context["akun"]
+    client.post(url, {"akun": akun.pk, "hasil": "VALID"})
+    Verifikasi.objects.update(waktu=timezone.now() - datetime.timedelta(minutes=6))
+    assert client.get(url).context["terakhir"] is None
+    assert "tidak dapat dibatalkan lagi" in client.post(url, {"batalkan": "1"}, follow=True).content.decode()
+    assert Verifikasi.objects.count() == 1
+
+    # Checked again by a colleague since: the slip is no longer the latest.
+    akun = client.get(url).context["akun"]
+    client.post(url, {"akun": akun.pk, "hasil": "BUKAN_MILIK"})
+    verify(akun, "VALID", pemeriksa=ani, checked=[])
+    client.post(url, {"batalkan": "1"})
+    assert Verifikasi.objects.filter(akun=akun).count() == 2
+
+    # Another user's session never holds this user's check.
+    client.force_login(ani)
+    assert client.get(url).context["terakhir"] is None

@@ -115,6 +115,9 @@ def test_verifier_works_the_queue_by_keyboard_and_applies_a_follower_list(site, 
         if page.locator("input[name=mengikuti]").count():
             page.keyboard.press("Tab")
             page.keyboard.press("Space")
+            page.keyboard.press("v")
+            assert not Verifikasi.objects.filter(akun_id=checked[-1]).exists(), "V on a checkbox records nothing"
+            page.keyboard.press("Escape")
         with page.expect_navigation():
             page.keyboard.press("v")
     site.shot("antrean-lima-selesai")
