@@ -7,13 +7,18 @@ plain list (txt, csv or xlsx, one handle or profile URL per row). The list
 is complete at the moment of export, so applying it sets, for every
 registered employee account on that platform, whether it follows the
 official account: present means following, absent means not.
+
+A platform's export also says whose it is (Instagram's archive name and
+``personal_information.json``, TikTok's profile): a list whose stated owner
+is another account is refused, because applying it would mark every
+employee of the wrong agency as following or not (``check_owner``).
 """
 
 import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +43,14 @@ BATCH = 500
 HANDLE_HEADERS = {"username", "akun", "namaakun", "pengikut"}
 FOLLOWERS_ADVICE = "unggah hanya berkas followers_1.json dari arsip ZIP-nya"
 _FOLLOWER_MEMBER = re.compile(r"(^|/)(followers(_\d+)?\.(json|html)|follower(s)?\.txt|user_data[^/]*\.json)$", re.I)
+_PROFILE_MEMBER = re.compile(r"(^|/)personal_information\.json$", re.I)
+# Instagram names its archive instagram-<username>-<date>-<id>.zip.
+_INSTAGRAM_ARCHIVE = re.compile(r"^instagram[-_]([a-z0-9._]+?)[-_]\d{4}-\d{2}-\d{2}", re.I)
+# Instagram's keys follow the account's language; TikTok's are English.
+_PROFILE_USERNAME_KEYS = {"username", "nama pengguna"}
+_TIKTOK_PROFILE_KEYS = {"Profile", "Profil", "Profile And Settings"}
+# A drop larger than this since the last list needs the checker's tick.
+DROP_WARNING = 0.20
 _HREF = re.compile(r'href="([^"]+)"')
 _TIKTOK_LINE = re.compile(r"^\s*user\s*name\s*:\s*(\S+)", re.I | re.M)
 
@@ -46,6 +59,8 @@ _TIKTOK_LINE = re.compile(r"^\s*user\s*name\s*:\s*(\S+)", re.I | re.M)
 class FollowerList:
     usernames: set
     unreadable: int  # entries that are not a handle of this platform
+    # Whose list the export says it is: {where it says so: username}.
+    owners: dict = field(default_factory=dict)
 
 
 def read(data, file_name, platform):
@@ -57,9 +72,41 @@ def read(data, file_name, platform):
         except (zipfile.BadZipFile, ValueError, EOFError):
             raise sheets.FileRejected("Arsip ZIP rusak atau tidak lengkap; unduh ulang dari platformnya.") from None
         if "xl/workbook.xml" in archive.namelist():
-            return _from_cells(data, file_name, platform)
-        return _from_archive(archive, platform)
-    return _from_document(data, file_name, platform)
+            result = _from_cells(data, file_name, platform)
+        else:
+            result = _from_archive(archive, platform)
+    else:
+        result = _from_document(data, file_name, platform)
+    named = _INSTAGRAM_ARCHIVE.match(file_name.rsplit("/", 1)[-1]) if platform == "instagram" else None
+    if named:
+        result.owners.setdefault(f"nama berkas {file_name}", named.group(1).lower())
+    return result
+
+
+def check_owner(follower_list, official):
+    """Refuse a list whose export names another account than ``official``."""
+    for source, username in follower_list.owners.items():
+        if username != official.username.lower():
+            raise sheets.FileRejected(
+                f"Berkas ini daftar pengikut @{username} (menurut {source}), bukan @{official.username}. "
+                f"Unggah daftar yang diunduh dari akun @{official.username}, atau unggah berkas ini di halaman "
+                f"daftar pengikut akun @{username}."
+            )
+
+
+def last_count(official):
+    """The follower count of the last list or check that gave one: (count, time)."""
+    return (
+        Verifikasi.objects.filter(akun=official, jumlah_pengikut__isnull=False)
+        .order_by("-waktu", "-pk")
+        .values_list("jumlah_pengikut", "waktu")
+        .first()
+    )
+
+
+def dropped(followers, last):
+    """Whether ``followers`` fell by more than DROP_WARNING since ``last``."""
+    return bool(last) and followers < last[0] * (1 - DROP_WARNING)
 
 
 def _from_archive(archive, platform):
@@ -86,7 +133,41 @@ def _from_archive(archive, platform):
         found = _from_document(content, member.filename, platform)
         result.usernames |= found.usernames
         result.unreadable += found.unreadable
+        result.owners.update(found.owners)
+    profile = next((m for m in members if _PROFILE_MEMBER.search(m.filename) and not m.is_dir()), None)
+    if profile is not None and profile.file_size < 1024 * 1024:
+        with archive.open(profile) as handle:
+            username = _instagram_owner(handle.read(1024 * 1024))
+        if username:
+            result.owners[profile.filename.rsplit("/", 1)[-1]] = username
     return result
+
+
+def _instagram_owner(content):
+    """The username in Instagram's personal_information.json, if it says one."""
+    try:
+        node = json.loads(sheets.decode(content))
+    except ValueError:
+        return None
+    for profile in node.get("profile_user", []) if isinstance(node, dict) else []:
+        fields = profile.get("string_map_data", {}) if isinstance(profile, dict) else {}
+        for key, value in fields.items():
+            if key.strip().lower() in _PROFILE_USERNAME_KEYS and isinstance(value, dict) and value.get("value"):
+                return str(value["value"]).strip().lstrip("@").lower()
+    return None
+
+
+def _tiktok_owner(node):
+    """The username in TikTok's profile section, if the export has one."""
+    if isinstance(node, dict):
+        for key in ("userName", "UserName", "username"):
+            if isinstance(node.get(key), str) and node[key].strip():
+                return node[key].strip().lstrip("@").lower()
+        for value in node.values():
+            found = _tiktok_owner(value)
+            if found:
+                return found
+    return None
 
 
 def _from_document(data, file_name, platform):
@@ -94,9 +175,15 @@ def _from_document(data, file_name, platform):
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            return _collect(_json_entries(json.loads(stripped)), platform)
+            node = json.loads(stripped)
         except ValueError:
             raise sheets.FileRejected(f"Berkas JSON {file_name} rusak; unduh ulang dari platformnya.") from None
+        result = _collect(_json_entries(node), platform)
+        profiles = [node[k] for k in _TIKTOK_PROFILE_KEYS if k in node] if isinstance(node, dict) else []
+        owner = next(filter(None, map(_tiktok_owner, profiles)), None)
+        if owner:
+            result.owners[f"profil di {file_name.rsplit('/', 1)[-1]}"] = owner
+        return result
     if "<html" in stripped[:2000].lower() or "<a " in stripped[:5000].lower():
         return _collect(_HREF.findall(text), platform)
     tiktok = _TIKTOK_LINE.findall(text)
@@ -119,8 +206,9 @@ def _json_entries(node):
             if isinstance(node.get(key), str):
                 yield node[key]
                 return
-        for value in node.values():
-            if isinstance(value, (list, dict)):
+        for key, value in node.items():
+            # TikTok's profile names the exporting account, not a follower.
+            if isinstance(value, (list, dict)) and key not in _TIKTOK_PROFILE_KEYS:
                 yield from _json_entries(value)
 
 

@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 
 from registry import followers, resources, sheets
@@ -72,6 +72,11 @@ class CountedPaginator(Paginator):
     @property
     def capped(self):
         return self.count > self.cap
+
+
+def ribuan(value):
+    """A whole number with the Indonesian thousand separator: 10.000."""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 def require(request, permission):
@@ -287,6 +292,7 @@ def pengikut(request, pk):
     context = page_context(request, f"Daftar pengikut {official}", official=official, form=form,
                            opts=AkunMedsos._meta)
 
+    last = followers.last_count(official)
     if request.method == "POST" and "impor" in request.POST:
         record = resources.open_preview(request.user, request.POST["impor"], JenisImpor.PENGIKUT)
         names = resources.Plan.load(record.rencana).options["usernames"]
@@ -294,13 +300,16 @@ def pengikut(request, pk):
         if "batal" in request.POST:
             resources.close_import(record, StatusImpor.DIBATALKAN)
             messages.info(request, "Impor daftar pengikut dibatalkan; tidak ada yang berubah.")
+        elif followers.dropped(result.followers, last) and not request.POST.get("turun_diperiksa"):
+            context.update(_follower_preview(record, result, last), turun_belum_dicentang=True)
+            return TemplateResponse(request, "admin/registry/pengikut.html", context)
         else:
             followers.apply(official, result, request.user, record.nama_berkas)
             _close_followers(record, result)
             messages.success(
                 request,
-                f"Daftar pengikut diterapkan: {len(result.to_add)} akun kini mengikuti, "
-                f"{len(result.to_remove)} tidak lagi mengikuti, {result.followers} pengikut tercatat.",
+                f"Daftar pengikut diterapkan: {ribuan(len(result.to_add))} akun kini mengikuti, "
+                f"{ribuan(len(result.to_remove))} tidak lagi mengikuti, {ribuan(result.followers)} pengikut tercatat.",
             )
         return HttpResponseRedirect(reverse("admin:registry_akunmedsos_statistik", args=[official.pk]))
 
@@ -310,6 +319,7 @@ def pengikut(request, pk):
         try:
             sheets.check_size(upload.size, followers.FOLLOWERS_ADVICE)
             found = followers.read(upload.read(), upload.name, official.platform)
+            followers.check_owner(found, official)
         except sheets.FileRejected as e:
             form.add_error("berkas", str(e))
         else:
@@ -319,8 +329,20 @@ def pengikut(request, pk):
                 pengguna=request.user, jenis=JenisImpor.PENGIKUT, nama_berkas=upload.name[:255],
                 rencana=plan.dump(), ditolak=found.unreadable,
             )
-            context.update(record=record, result=result, found=result.found[:200], absent=result.absent[:200])
+            context.update(_follower_preview(record, result, last))
     return TemplateResponse(request, "admin/registry/pengikut.html", context)
+
+
+def _follower_preview(record, result, last):
+    drop = followers.dropped(result.followers, last)
+    return {
+        "record": record,
+        "result": result,
+        "found": result.found[:200],
+        "absent": result.absent[:200],
+        "terakhir": last,
+        "turun": drop and round(100 * (last[0] - result.followers) / last[0]),
+    }
 
 
 def _close_followers(record, result):

@@ -157,3 +157,81 @@ def test_a_mangled_preview_id_is_not_found(client, world, vina):
     url = reverse("admin:registry_akunmedsos_pengikut", args=[world.humas.pk])
     assert client.post(url, {"impor": "abc"}).status_code == 404
     assert not Verifikasi.objects.filter(akun=world.humas).exists()
+
+
+@pytest.mark.parametrize(
+    "name,platform,owner,source",
+    [
+        ("unduhan_dinkes.zip", "instagram", "dinkes.uji", "personal_information.json"),
+        ("tiktok_dinkes.json", "tiktok", "dinkes_uji", "profil di tiktok_dinkes.json"),
+    ],
+)
+def test_the_export_says_whose_list_it_is(name, platform, owner, source):
+    found = handles_in(name, platform)
+    assert found.owners == {source: owner}
+    assert owner not in found.usernames, "the exporting account is not its own follower"
+
+
+def test_an_instagram_archive_name_says_whose_it_is():
+    data = (DATA / "instagram_unduhan.zip").read_bytes()
+    found = followers.read(data, "instagram-Humas.Uji-2026-11-21-Xk3Lm9Qa.zip", "instagram")
+    assert found.owners == {"nama berkas instagram-Humas.Uji-2026-11-21-Xk3Lm9Qa.zip": "humas.uji"}
+    assert followers.read(data, "instagram_unduhan.zip", "instagram").owners == {}
+
+
+def test_a_list_of_another_account_is_refused(client, world, vina):
+    client.force_login(vina)
+    for official, name, says in [
+        (world.humas, "unduhan_dinkes.zip", "@dinkes.uji (menurut personal_information.json)"),
+        (world.humas_tt, "tiktok_dinkes.json", "@dinkes_uji (menurut profil di tiktok_dinkes.json)"),
+    ]:
+        response = upload(client, official, name)
+        errors = " ".join(response.context["form"].errors["berkas"])
+        assert f"Berkas ini daftar pengikut {says}, bukan @humas.uji" in errors
+        assert "result" not in response.context
+    renamed = DATA / "instagram-humas.uji-2026-11-21-Xk3Lm9Qa.zip"
+    other = make_akun(world.humas.instansi, "instagram", "dinkes.uji", wajib_diikuti=True)
+    errors = upload(client, other, renamed.name).context["form"].errors["berkas"]
+    assert "Berkas ini daftar pengikut @humas.uji (menurut personal_information.json), bukan @dinkes.uji" in errors[0]
+    assert not Impor.objects.exists() and not Verifikasi.objects.filter(akun__instansi__isnull=False).exists()
+    # Its own account's archive goes through.
+    assert upload(client, world.humas, renamed.name).context["result"].followers == 3
+
+
+def test_a_large_drop_in_followers_needs_a_tick(client, world, vina):
+    Verifikasi.objects.create(akun=world.humas, hasil="VALID", jumlah_pengikut=4)
+    client.force_login(vina)
+    url = reverse("admin:registry_akunmedsos_pengikut", args=[world.humas.pk])
+    preview = upload(client, world.humas, "followers_1.json")
+    html = preview.content.decode()
+    assert preview.context["turun"] == 25 and "Jumlah pengikut turun 25%" in html
+    assert 'name="turun_diperiksa"' in html
+
+    refused = client.post(url, {"impor": preview.context["record"].pk})
+    assert refused.status_code == 200 and refused.context["turun_belum_dicentang"]
+    assert "Centang kotak di bawah" in refused.content.decode()
+    assert not Verifikasi.objects.filter(akun=world.humas, sumber="DAFTAR_PENGIKUT").exists()
+
+    applied = client.post(url, {"impor": preview.context["record"].pk, "turun_diperiksa": "1"})
+    assert applied.status_code == 302
+    assert Verifikasi.objects.get(akun=world.humas, sumber="DAFTAR_PENGIKUT").jumlah_pengikut == 3
+
+
+def test_a_small_drop_needs_no_tick(client, world, vina):
+    Verifikasi.objects.create(akun=world.humas, hasil="VALID", jumlah_pengikut=3)
+    client.force_login(vina)
+    preview = upload(client, world.humas, "followers_1.json")
+    assert not preview.context["turun"] and 'name="turun_diperiksa"' not in preview.content.decode()
+    url = reverse("admin:registry_akunmedsos_pengikut", args=[world.humas.pk])
+    assert client.post(url, {"impor": preview.context["record"].pk}).status_code == 302
+
+
+def test_command_line_refuses_the_wrong_account_and_an_unchecked_drop(world):
+    with pytest.raises(CommandError, match="bukan @humas.uji"):
+        call_command("import_followers", "instagram", "humas.uji", str(DATA / "unduhan_dinkes.zip"))
+    Verifikasi.objects.create(akun=world.humas, hasil="VALID", jumlah_pengikut=40)
+    with pytest.raises(CommandError, match="turun dari 40 menjadi 3"):
+        call_command("import_followers", "instagram", "humas.uji", str(DATA / "followers_1.json"), stdout=StringIO())
+    call_command("import_followers", "instagram", "humas.uji", str(DATA / "followers_1.json"), "--turun-diperiksa",
+                 stdout=StringIO())
+    assert Verifikasi.objects.filter(akun=world.humas, sumber="DAFTAR_PENGIKUT").get().jumlah_pengikut == 3

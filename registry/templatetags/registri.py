@@ -29,7 +29,4 @@ def perubahan(value, unit=""):
     return f"{arrow} {amount}{' ' + unit if unit else ''}"
 
 
-@register.filter
-def ribuan(value):
-    """A whole number with the Indonesian thousand separator: 10.000."""
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
+register.filter("ribuan", views.ribuan)

@@ -143,7 +143,10 @@ def test_verifier_works_the_queue_by_keyboard_and_applies_a_follower_list(site, 
     page.wait_for_selector("#jumlah-pengikut")
     assert page.inner_text("#jumlah-pengikut") == str(len(following) + 2)
     assert page.inner_text("#jumlah-ditemukan") == str(len(following))
+    # The demo's last list of @humas.sukamaju counted every employee account.
+    assert "Jumlah pengikut turun" in page.inner_text("#peringatan-turun")
     site.shot("pratinjau-daftar-pengikut")
+    page.check("#turun-diperiksa")
     page.click("input[value='Konfirmasi dan terapkan']")
     page.wait_for_selector(".messagelist .success")
     site.shot("daftar-pengikut-diterapkan")

@@ -18,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("username", help="Nama akun resmi, misalnya humas.sukamaju")
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Tampilkan hasil pencocokan saja.")
+        parser.add_argument(
+            "--turun-diperiksa",
+            action="store_true",
+            help=f"Terapkan juga bila jumlah pengikut turun lebih dari {followers.DROP_WARNING:.0%} sejak daftar terakhir.",
+        )
 
-    def handle(self, platform, username, file, dry_run, **options):
+    def handle(self, platform, username, file, dry_run, turun_diperiksa, **options):
         try:
             handle = handles.parse(username, platform)
         except Exception as e:
@@ -31,6 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"Akun resmi {Platform(platform).label} @{handle.username} tidak terdaftar.")
         try:
             found = followers.read(file.read_bytes(), file.name, official.platform)
+            followers.check_owner(found, official)
         except OSError as e:
             raise CommandError(f"Berkas {file} tidak dapat dibaca: {e.strerror}.") from None
         except sheets.FileRejected as e:
@@ -47,5 +53,11 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Uji coba (--dry-run): tidak ada yang diubah.")
             return
+        last = followers.last_count(official)
+        if followers.dropped(result.followers, last) and not turun_diperiksa:
+            raise CommandError(
+                f"Jumlah pengikut turun dari {last[0]} menjadi {result.followers}; periksa bahwa berkasnya lengkap "
+                "dan untuk akun yang benar, lalu ulangi dengan --turun-diperiksa."
+            )
         followers.apply(official, result, None, file.name)
         self.stdout.write(self.style.SUCCESS("Daftar pengikut diterapkan."))
