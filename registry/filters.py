@@ -16,6 +16,8 @@ from registry.models import (
     RekapUnit,
     StatusKepegawaian,
     kepatuhan_expression,
+    outermost,
+    scope_paths,
 )
 
 # The four evaluation questions: slug -> (title, states it lists).
@@ -32,6 +34,31 @@ EVALUASI = {
 
 def units_in_scope(request):
     return Instansi.objects.for_user(request.user).filter(aktif=True)
+
+
+def own_units(user):
+    """The units an operator's lists are about (the tops of their scope),
+    by name; None for a user who sees every unit."""
+    paths = scope_paths(user)
+    if paths is None:
+        return None
+    # Cached like scope_paths, on the user object of one request.
+    if not hasattr(user, "_registry_own_units"):
+        user._registry_own_units = list(
+            Instansi.objects.filter(jalur__in=outermost(paths)).order_by("jalur").values_list("nama", flat=True)
+        )
+    return user._registry_own_units
+
+
+def unit_in_words(unit, user):
+    """"Instansi: …" of a printed or exported list: the chosen unit, else
+    the operator's own units, else every unit."""
+    if unit is not None:
+        return f"Instansi: {unit.nama} beserta sub-unitnya"
+    names = own_units(user)
+    if names is None:
+        return "Instansi: semua instansi"
+    return f"Instansi: {', '.join(names) or 'belum ditautkan'} beserta sub-unitnya"
 
 
 class UnitSelect(forms.Select):
@@ -137,8 +164,7 @@ class EvaluasiFilter(django_filters.FilterSet):
     def in_words(self):
         """The filters that produced the list, for the printed title."""
         data = self.form.cleaned_data
-        words = [f"Instansi: {data['instansi'].nama} beserta sub-unitnya" if data.get("instansi") else
-                 "Instansi: semua instansi"]
+        words = [unit_in_words(data.get("instansi"), self.request.user)]
         if data.get("status_kepegawaian"):
             words.append(f"Status kepegawaian: {StatusKepegawaian(data['status_kepegawaian']).label}")
         if data.get("platform"):
@@ -189,7 +215,7 @@ class RekapForm(forms.Form):
         return self.cleaned_data if self.is_bound else {}
 
     def in_words(self, unit):
-        words = [f"Instansi: {unit.nama} beserta sub-unitnya"]
+        words = [unit_in_words(unit, None)]
         status = self.chosen.get("status_kepegawaian")
         words.append(f"Status kepegawaian: {StatusKepegawaian(status).label}" if status else
                      "Status kepegawaian: semua")

@@ -127,6 +127,12 @@ def validate_nip_pppk(value):
     return nip
 
 
+def validate_nip_any(value):
+    """A NIP of either kind, when the status is not known (a clerk's own):
+    every PNS NIP also passes the looser PPPK rule."""
+    return validate_nip_pppk(value)
+
+
 def validate_nik(value):
     """A NIK: region PPKKCC, birth DDMMYY (+40 on the day for women), sequence."""
     nik = normalise(value, "NIK")
@@ -165,3 +171,11 @@ def gender_from_nik(nik):
     if len(nik) != 16 or not nik[6:8].isdigit():
         return ""
     return "P" if int(nik[6:8]) > 40 else "L"
+
+
+def grouped(number):
+    """A NIP in its official grouping (birth date, appointment, gender,
+    sequence: "19780320 200408 1 172"); a NIK, which has none, as it is."""
+    if number and len(number) == 18 and number.isdigit():
+        return f"{number[:8]} {number[8:14]} {number[14]} {number[15:]}"
+    return number or ""

@@ -797,6 +797,29 @@ class Impor(models.Model):
         return f"{self.get_jenis_display()}: {self.nama_berkas} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"
 
 
+class ProfilPengguna(models.Model):
+    """What the registry knows of a user beyond Django's ``User``: the NIP
+    printed beside *Dibuat oleh* on the lists the user prints."""
+
+    pengguna = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="pengguna", on_delete=models.CASCADE, related_name="profil_registri"
+    )
+    nip = models.CharField(
+        "NIP",
+        max_length=18,
+        blank=True,
+        validators=[identity.validate_nip_any],
+        help_text="NIP petugas, dicetak pada baris Dibuat oleh di daftar yang dicetaknya.",
+    )
+
+    class Meta:
+        verbose_name = "profil pengguna"
+        verbose_name_plural = "profil pengguna"
+
+    def __str__(self):
+        return f"Profil {self.pengguna}"
+
+
 class Pengaturan(models.Model):
     """The letterhead and the BKD's signatory of printed lists: one row."""
 

@@ -237,9 +237,32 @@ class RegistryResource(resources.ModelResource):
         return None
 
     def template(self):
-        return sheets.build_template(
-            self.template_columns, self.template_example, self.template_instructions, self.template_choices
+        """The template for this clerk: its example names a unit in their
+        scope, and a second sheet lists the units they may use."""
+        units = list(
+            Instansi.objects.for_user(self.user)
+            .filter(aktif=True)
+            .order_by("jalur")
+            .values_list("kode", "nama", "singkatan", "induk_id")[: sheets.UNIT_SHEET_MAX]
         )
+        example = list(self.template_example)
+        if units:
+            # The top of the scope, or for the whole regency one unit below it.
+            top = units[1] if units[0][3] is None and len(units) > 1 else units[0]
+            names = [name for name, _ in self.template_columns]
+            for column, value in self.template_unit_example(top, units[0]).items():
+                example[names.index(column)] = value
+        return sheets.build_template(
+            self.template_columns,
+            example,
+            self.template_instructions,
+            self.template_choices,
+            units=[unit[:3] for unit in units],
+        )
+
+    def template_unit_example(self, unit, top):
+        """{column: value} of the example row naming ``unit`` (kode, nama, singkatan)."""
+        return {}
 
     # Export ---------------------------------------------------------------
 
@@ -351,6 +374,10 @@ class PegawaiResource(RegistryResource):
         "Dinas Komunikasi dan Informatika", "PNS",
     ]
     template_choices = {"STATUS KEPEGAWAIAN": ["PNS", "PPPK", "PPPK Paruh Waktu", "Non-ASN"]}
+
+    def template_unit_example(self, unit, top):
+        return {"UNIT KERJA": unit[1]}
+
     template_instructions = [
         "Petunjuk pengisian daftar pegawai",
         "",
@@ -358,7 +385,8 @@ class PegawaiResource(RegistryResource):
         "2. NIP (18 digit) wajib untuk PNS, PPPK dan PPPK Paruh Waktu; NIK (16 digit) wajib untuk Non-ASN.",
         "3. Kolom NIP dan NIK sudah berformat Teks. Jangan ubah menjadi Angka: Excel membulatkan angka "
         "lebih dari 15 digit, sehingga NIP rusak. Spasi atau titik pemisah boleh ikut ditulis.",
-        "4. UNIT KERJA diisi kode, nama, atau singkatan instansi persis seperti di registri.",
+        "4. UNIT KERJA diisi kode, nama, atau singkatan instansi persis seperti di registri; "
+        "lembar Daftar instansi memuat instansi yang boleh Anda isi.",
         "5. STATUS KEPEGAWAIAN: PNS, PPPK, PPPK Paruh Waktu, atau Non-ASN "
         "(juga diterima: CPNS, P3K, Honorer, Tenaga Kontrak, THL, TKK).",
         "6. Baris contoh (baris 2) boleh dihapus atau ditimpa.",
@@ -752,6 +780,10 @@ class InstansiResource(RegistryResource):
     required = [{"kode"}, {"nama"}]
     template_columns = [("KODE", False), ("NAMA", False), ("SINGKATAN", False), ("INDUK", False)]
     template_example = ["DISKOMINFO", "Dinas Komunikasi dan Informatika", "Diskominfo", "PEMDA"]
+
+    def template_unit_example(self, unit, top):
+        return {"INDUK": top[0]}
+
     template_instructions = [
         "Petunjuk pengisian daftar instansi",
         "",

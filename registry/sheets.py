@@ -26,6 +26,8 @@ import openpyxl
 import python_calamine
 from django.conf import settings
 from django.utils import timezone
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -334,29 +336,84 @@ def excel_value(value):
 
 
 class XlsxWriter:
-    """Rows into a write-only workbook on disk; ``close()`` returns the file."""
+    """Rows into a write-only workbook on disk; ``close()`` returns the file.
 
-    def __init__(self, headers, text_columns=()):
+    Identity numbers (``text_columns``) are string cells formatted as Text,
+    filled or empty, so that a clerk who types a NIP into the file gets text
+    back, not a number Excel rounds to 15 digits. The header row is frozen,
+    below optional ``title`` lines (the list's name and filters). A
+    write-only sheet must know its column widths before its first row, so
+    rows wait until WIDTH_SAMPLE of them have set the widths.
+    """
+
+    WIDTH_SAMPLE = 500
+
+    def __init__(self, headers, text_columns=(), title=()):
         self.workbook = openpyxl.Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet("Data")
-        for index, header in enumerate(headers):
-            letter = openpyxl.utils.get_column_letter(index + 1)
-            dimension = self.sheet.column_dimensions[letter]
-            dimension.width = max(12, min(len(header) + 4, 40))
-            if header in text_columns:
-                # A clerk typing into this column gets text, not a number
-                # that Excel would round to 15 digits.
-                dimension.number_format = "@"
-        self.sheet.append(headers)
+        self.headers = list(headers)
+        self.title = list(title)
+        self.text = [header in text_columns for header in self.headers]
+        self.waiting = []
 
     def append(self, row):
-        self.sheet.append([excel_value(v) for v in row])
+        row = [excel_value(self._text(v) if self._is_text(i) else v) for i, v in enumerate(row)]
+        if self.waiting is None:
+            self._write(row)
+        else:
+            self.waiting.append(row)
+            if len(self.waiting) >= self.WIDTH_SAMPLE:
+                self._start()
 
     def close(self):
+        if self.waiting is not None:
+            self._start()
         handle = tempfile.TemporaryFile(suffix=".xlsx")
         self.workbook.save(handle)
         handle.seek(0)
         return handle
+
+    def _is_text(self, index):
+        return index < len(self.text) and self.text[index]
+
+    @staticmethod
+    def _text(value):
+        return cell_text(value) or None
+
+    def _start(self):
+        sample, self.waiting = self.waiting, None
+        for index, header in enumerate(self.headers):
+            longest = max((len(cell_text(row[index])) for row in sample if index < len(row)), default=0)
+            dimension = self.sheet.column_dimensions[openpyxl.utils.get_column_letter(index + 1)]
+            dimension.width = min(max(longest, len(header), 6) + 2, 60)
+            if self.text[index]:
+                # Rows a clerk adds below the data are Text too.
+                dimension.number_format = "@"
+        header_row = len(self.title) + bool(self.title) + 1
+        self.sheet.freeze_panes = f"A{header_row + 1}"
+        for index, line in enumerate(self.title):
+            cell = WriteOnlyCell(self.sheet, value=excel_value(line))
+            cell.font = Font(bold=True, size=13 if index == 0 else 11)
+            self.sheet.append([cell])
+        if self.title:
+            self.sheet.append([])
+        header = []
+        for value in self.headers:
+            cell = WriteOnlyCell(self.sheet, value=excel_value(value))
+            cell.font = Font(bold=True)
+            header.append(cell)
+        self.sheet.append(header)
+        for row in sample:
+            self._write(row)
+
+    def _write(self, row):
+        cells = []
+        for index, value in enumerate(row):
+            if self._is_text(index):
+                value = WriteOnlyCell(self.sheet, value=value)
+                value.number_format = "@"
+            cells.append(value)
+        self.sheet.append(cells)
 
 
 class CsvWriter:
@@ -377,8 +434,13 @@ class CsvWriter:
         return self.handle
 
 
-def build_template(columns, example, instructions, choices):
-    """An import template: header, one example row, drop-downs, instructions.
+# A template's unit sheet lists at most this many units (a province has ~7,000).
+UNIT_SHEET_MAX = 20000
+
+
+def build_template(columns, example, instructions, choices, units=()):
+    """An import template: header, one example row, drop-downs, instructions,
+    and the units the clerk may use (kode, nama, singkatan).
 
     ``columns`` are (header, is_text); ``choices`` maps a header to the
     values offered in its drop-down list.
@@ -390,8 +452,8 @@ def build_template(columns, example, instructions, choices):
     sheet.append(example)
     for index, (name, is_text) in enumerate(columns, start=1):
         letter = openpyxl.utils.get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(16, len(name) + 6)
-        sheet.cell(1, index).font = openpyxl.styles.Font(bold=True)
+        sheet.column_dimensions[letter].width = max(len(name), len(example[index - 1])) + 4
+        sheet.cell(1, index).font = Font(bold=True)
         if is_text:
             for row in range(2, 2001):
                 sheet.cell(row, index).number_format = "@"
@@ -411,7 +473,17 @@ def build_template(columns, example, instructions, choices):
     notes.column_dimensions["A"].width = 110
     for line in instructions:
         notes.append([line])
-    notes["A1"].font = openpyxl.styles.Font(bold=True, size=13)
+    notes["A1"].font = Font(bold=True, size=13)
+    if units:
+        listed = workbook.create_sheet("Daftar instansi")
+        listed.append(["KODE", "NAMA", "SINGKATAN"])
+        for unit in units:
+            listed.append(list(unit))
+        for letter, values in zip("ABC", zip(*[("KODE", "NAMA", "SINGKATAN"), *units])):
+            listed.column_dimensions[letter].width = min(max(len(v or "") for v in values) + 2, 70)
+        for cell in listed[1]:
+            cell.font = Font(bold=True)
+        listed.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,6 +2,8 @@
 only checks ``is_staff``) and checks model permissions and scope itself;
 every query goes through ``for_user``."""
 
+import itertools
+from collections import defaultdict
 from datetime import timedelta
 
 from django import forms
@@ -16,9 +18,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 
 from registry import followers, resources, sheets
-from registry.filters import EVALUASI, EvaluasiFilter, RekapForm, UnitChoiceField
+from registry.filters import EVALUASI, EvaluasiFilter, RekapForm, UnitChoiceField, own_units
 from registry.models import (
     AkunMedsos,
     HasilVerifikasi,
@@ -30,12 +33,14 @@ from registry.models import (
     Pegawai,
     Pengaturan,
     Platform,
+    ProfilPengguna,
     RekapHarian,
     RekapUnit,
     StatusImpor,
     StatusKepegawaian,
     SumberVerifikasi,
     Verifikasi,
+    WajibIkuti,
     figures,
     record_day_if_missing,
     record_verification,
@@ -107,10 +112,47 @@ def home_unit(request):
     return Instansi.objects.for_user(request.user).filter(aktif=True).order_by("jalur").first()
 
 
-def signatory_for(unit):
+def role_of(user):
+    """The user's role as a printed list names its preparer."""
+    if user.is_superuser:
+        return "Admin BKD"
+    names = set(user.groups.values_list("name", flat=True))
+    if "Operator OPD" in names:
+        units = own_units(user)
+        return f"Operator OPD {', '.join(units)}" if units else "Operator OPD"
+    return next(iter(sorted(names)), "Petugas")
+
+
+def print_context(request, title, filters, unit, back, subtitle=""):
+    """What every printed list carries: letterhead and signatory for
+    ``unit``, who prepared it and when, the filters, the orientation and
+    where *Kembali* goes when the print has no page to go back to."""
     settings_row = Pengaturan.current()
     jabatan, nama, nip = settings_row.signatory(unit)
-    return {"jabatan": jabatan, "nama": nama, "nip": nip, "tempat": settings_row.tempat, "kop": settings_row}
+    user = request.user
+    profile = ProfilPengguna.objects.filter(pengguna=user).first()
+    landscape = request.GET.get("orientasi") == "lanskap"
+    query = request.GET.copy()
+    if landscape:
+        query.pop("orientasi")
+    else:
+        query["orientasi"] = "lanskap"
+    return {
+        "title": title,
+        "subjudul": subtitle,
+        "filters": filters,
+        "jabatan": jabatan,
+        "nama": nama,
+        "nip": nip,
+        "tempat": settings_row.tempat,
+        "kop": settings_row,
+        "pembuat": {"nama": user.get_full_name() or user.get_username(), "nip": profile.nip if profile else "",
+                    "jabatan": role_of(user)},
+        "dicetak": timezone.localtime(),
+        "lanskap": landscape,
+        "orientasi_url": f"?{query.urlencode()}",
+        "kembali": back,
+    }
 
 
 # Verification queue --------------------------------------------------------
@@ -370,6 +412,10 @@ def evaluasi(request, jenis):
         else CountedPaginator(Pegawai.objects.none(), EVALUASI_PER_PAGE, count=0)
     )
     page = paginator.get_page(request.GET.get("halaman"))
+    rows = (
+        list(_evaluasi_rows(page.object_list, filterset.form.cleaned_data.get("platform"), page.start_index()))
+        if valid else []
+    )
     query = request.GET.copy()
     query.pop("halaman", None)
     return TemplateResponse(
@@ -383,32 +429,106 @@ def evaluasi(request, jenis):
             filterset=filterset,
             valid=valid,
             page=page,
+            rows=rows,
             query=query.urlencode(),
             opts=Pegawai._meta,
         ),
     )
 
 
-def _evaluasi_rows(filterset):
-    for number, p in enumerate(filterset.qs, start=1):
-        yield number, p, Kepatuhan(p.keadaan).label
+# Short names a clerk reads in a Keterangan column; others by their label.
+PLATFORM_SINGKAT = {Platform.INSTAGRAM: "IG", Platform.FACEBOOK: "FB", Platform.X: "X"}
+EVALUASI_BATCH = 1000
+
+
+def _akun_singkat(platform, username):
+    return f"{PLATFORM_SINGKAT.get(platform, Platform(platform).label)} @{username}"
+
+
+def _keterangan(people, platform=None):
+    """{pegawai pk: what that person still lacks, in words} for ``people``
+    (rows annotated with ``keadaan``): their unverified accounts, or the
+    required official accounts none of their valid accounts follows. At
+    most three queries for the whole batch, never one per person."""
+    unverified = [p.pk for p in people if p.keadaan == Kepatuhan.BELUM_DIVERIFIKASI]
+    following = [p for p in people if p.keadaan == Kepatuhan.BELUM_MENGIKUTI]
+    on_platform = {"platform": platform} if platform else {}
+    accounts = defaultdict(list)
+    if unverified:
+        for owner, name, username, hasil in AkunMedsos.objects.filter(
+            pegawai__in=unverified, **on_platform
+        ).order_by("platform", "username").values_list("pegawai_id", "platform", "username", "hasil_terakhir"):
+            result = HasilVerifikasi(hasil).label.lower() if hasil else "belum diperiksa"
+            accounts[owner].append(f"{_akun_singkat(name, username)} ({result})")
+    required, followed = defaultdict(list), set()
+    if following:
+        for unit, official, name, username in WajibIkuti.objects.filter(
+            instansi__in={p.instansi_id for p in following},
+            **{f"akun__{k}": v for k, v in on_platform.items()},
+        ).order_by("akun__platform", "akun__username").values_list(
+            "instansi_id", "akun_id", "akun__platform", "akun__username"
+        ):
+            required[unit].append((official, _akun_singkat(name, username)))
+        # DESIGN §3's follow (valid_follows): a valid account on the official account's platform.
+        followed = set(
+            AkunMedsos.mengikuti.through.objects.filter(
+                from_akunmedsos__pegawai__in=[p.pk for p in following],
+                from_akunmedsos__hasil_terakhir=HasilVerifikasi.VALID,
+                from_akunmedsos__platform=F("to_akunmedsos__platform"),
+                to_akunmedsos__in={official for units in required.values() for official, _ in units},
+            ).values_list("from_akunmedsos__pegawai_id", "to_akunmedsos_id")
+        )
+    where = f"akun {Platform(platform).label}" if platform else "akun"
+    said = {}
+    for p in people:
+        if p.keadaan == Kepatuhan.BELUM_PUNYA_AKUN:
+            said[p.pk] = f"Belum mendaftarkan {where}"
+        elif p.keadaan == Kepatuhan.BELUM_DIVERIFIKASI:
+            said[p.pk] = "Belum ada akun terverifikasi valid: " + ", ".join(accounts[p.pk])
+        elif p.keadaan == Kepatuhan.BELUM_MENGIKUTI:
+            missing = [label for official, label in required[p.instansi_id] if (p.pk, official) not in followed]
+            said[p.pk] = "Belum mengikuti " + ", ".join(missing)
+        else:
+            said[p.pk] = Kepatuhan(p.keadaan).label
+    return said
+
+
+def _evaluasi_rows(people, platform=None, start=1):
+    """(number, pegawai, state, keterangan) for ``people``, explained a batch at a time."""
+    people, numbers = iter(people), itertools.count(start)
+    while batch := list(itertools.islice(people, EVALUASI_BATCH)):
+        said = _keterangan(batch, platform)
+        for p in batch:
+            yield next(numbers), p, Kepatuhan(p.keadaan).label, said[p.pk]
+
+
+def _subject(filterset, request):
+    """The unit a list is about, for its letterhead and subtitle: the chosen
+    one, else an operator's own (None: every unit, or several)."""
+    chosen = filterset.form.cleaned_data.get("instansi")
+    if chosen or request.user.has_perm("registry.lihat_semua_instansi"):
+        return chosen, chosen.nama if chosen else ""
+    return home_unit(request), ", ".join(own_units(request.user))
 
 
 def evaluasi_cetak(request, jenis):
     filterset = _evaluasi_filter(request, jenis)
     if not filterset.is_valid():
         raise Http404("Saring tidak sah; kembali ke daftar dan perbaiki pilihan saringan.")
-    unit = filterset.form.cleaned_data.get("instansi") or (
-        None if request.user.has_perm("registry.lihat_semua_instansi") else home_unit(request)
-    )
+    unit, subtitle = _subject(filterset, request)
+    platform = filterset.form.cleaned_data.get("platform")
+    rows = list(_evaluasi_rows(filterset.qs.iterator(chunk_size=EVALUASI_BATCH), platform))
+    query = request.GET.copy()
+    query.pop("orientasi", None)
+    back = reverse("admin:registry_evaluasi", args=[jenis]) + f"?{query.urlencode()}"
     return TemplateResponse(
         request,
         "registry/cetak_evaluasi.html",
         {
-            "title": EVALUASI[jenis][0],
-            "filters": filterset.in_words(),
-            "rows": _evaluasi_rows(filterset),
-            **signatory_for(unit),
+            **print_context(request, EVALUASI[jenis][0], filterset.in_words(), unit, back, subtitle),
+            "rows": rows,
+            # The last three rows are kept with the signatures.
+            "penutup_dari": max(len(rows) - 2, 1),
         },
     )
 
@@ -417,14 +537,32 @@ def evaluasi_unduh(request, jenis):
     filterset = _evaluasi_filter(request, jenis)
     if not filterset.is_valid():
         raise Http404("Saring tidak sah; kembali ke daftar dan perbaiki pilihan saringan.")
+    unit, subtitle = _subject(filterset, request)
+    now = timezone.localtime()
     writer = sheets.XlsxWriter(
-        ["NO", "NIP", "NIK", "NAMA", "JABATAN", "UNIT KERJA", "STATUS KEPEGAWAIAN", "KEADAAN"],
+        ["NO", "NIP", "NIK", "NAMA", "JABATAN", "UNIT KERJA", "STATUS KEPEGAWAIAN", "KEADAAN", "KETERANGAN"],
         text_columns={"NIP", "NIK"},
+        title=[_titled(EVALUASI[jenis][0], subtitle), *filterset.in_words(), _printed(request, now)],
     )
-    for number, p, state in _evaluasi_rows(filterset):
+    platform = filterset.form.cleaned_data.get("platform")
+    for number, p, state, keterangan in _evaluasi_rows(filterset.qs.iterator(chunk_size=EVALUASI_BATCH), platform):
         writer.append([number, p.nip, p.nik, p.nama, p.jabatan, p.instansi.nama,
-                       StatusKepegawaian(p.status_kepegawaian).label, state])
-    return FileResponse(writer.close(), as_attachment=True, filename=f"evaluasi-{jenis}.xlsx")
+                       StatusKepegawaian(p.status_kepegawaian).label, state, keterangan])
+    return FileResponse(writer.close(), as_attachment=True, filename=_file_name(f"evaluasi-{jenis}", unit, now))
+
+
+def _titled(title, subtitle):
+    return f"{title.upper()} — {subtitle.upper()}" if subtitle else title.upper()
+
+
+def _printed(request, now):
+    return f"Diunduh {formats.date_format(now, 'j F Y H.i')} WIB oleh {request.user.get_full_name() or request.user}"
+
+
+def _file_name(name, unit, now):
+    """"evaluasi-tidak-patuh-dinkes-2026-11-25.xlsx": the list, the unit, the date."""
+    unit_part = f"-{slugify(unit.singkatan or unit.kode or unit.nama)}" if unit else ""
+    return f"{name}{unit_part}-{now:%Y-%m-%d}.xlsx"
 
 
 # Rekap -------------------------------------------------------------------------
@@ -527,15 +665,21 @@ def rekap(request):
     )
 
 
+REKAP_TITLE = "Rekapitulasi kepatuhan media sosial pegawai"
+
+
 def rekap_cetak(request):
     form, unit, rows, total = _rekap(request)
     if unit is None:
         raise Http404("Saring tidak sah; kembali ke rekap dan perbaiki pilihan saringan.")
+    query = request.GET.copy()
+    query.pop("orientasi", None)
+    back = reverse("admin:registry_rekap") + f"?{query.urlencode()}"
     return TemplateResponse(
         request,
         "registry/cetak_rekap.html",
-        {"title": "Rekapitulasi kepatuhan media sosial pegawai", "filters": form.in_words(unit),
-         "rows": rows, "total": total, "since": form.chosen.get("bandingkan"), **signatory_for(unit)},
+        {**print_context(request, REKAP_TITLE, form.in_words(unit), unit, back, unit.nama),
+         "rows": rows, "total": total, "since": form.chosen.get("bandingkan")},
     )
 
 
@@ -550,7 +694,10 @@ def rekap_unduh(request):
         stamp = f"{since:%d-%m-%Y}"
         headers += [f"PATUH {stamp}", f"% PATUH {stamp}", "PERUBAHAN PATUH", "PERUBAHAN % PATUH (POIN)",
                     f"TERVERIFIKASI {stamp}", "PERUBAHAN TERVERIFIKASI"]
-    writer = sheets.XlsxWriter(headers)
+    now = timezone.localtime()
+    writer = sheets.XlsxWriter(
+        headers, title=[_titled(REKAP_TITLE, unit.nama), *form.in_words(unit), _printed(request, now)]
+    )
     for c in [*rows, total]:
         line = [c["nama"].upper() if c is total else c["nama"], c["aktif"], c["punya_akun"],
                 c["punya_akun_persen"], c["terverifikasi"], c["terverifikasi_persen"], c["patuh"],
@@ -559,7 +706,7 @@ def rekap_unduh(request):
             line += [c["dulu"]["patuh"], c["dulu"]["patuh_persen"], c["selisih"]["patuh"],
                      c["selisih_persen"]["patuh"], c["dulu"]["terverifikasi"], c["selisih"]["terverifikasi"]]
         writer.append(line)
-    return FileResponse(writer.close(), as_attachment=True, filename="rekap-kepatuhan.xlsx")
+    return FileResponse(writer.close(), as_attachment=True, filename=_file_name("rekap-kepatuhan", unit, now))
 
 
 # Official accounts -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Evaluation lists, recap, home page: scope, filters, counts, queries."""
 
 import io
+import re
 from types import SimpleNamespace
 
 import openpyxl
@@ -85,6 +86,14 @@ def test_status_and_platform_filters(client, world, vina):
     assert names(evaluasi(client, kepatuhan="BELUM_DIVERIFIKASI")) == names(evaluasi(client, "belum-diverifikasi"))
 
 
+def downloaded(response):
+    """(title lines, table rows) of a downloaded list: above its header row, and below."""
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] in ("NO", "UNIT"))
+    return [row[0] for row in rows[:header] if row[0]], rows[header + 1:]
+
+
 def test_print_and_excel_hold_the_same_rows(client, world, tree, vina):
     tree.dinkes.kepala_jabatan, tree.dinkes.kepala_nama, tree.dinkes.kepala_nip = (
         "Kepala Dinas Kesehatan", "dr. Kepala Dinkes", "197001011995031001")
@@ -94,12 +103,16 @@ def test_print_and_excel_hold_the_same_rows(client, world, tree, vina):
     html = printed.content.decode()
     assert "PEMERINTAH KABUPATEN SUKAMAJU" in html
     assert "Instansi: UPTD Puskesmas Kota beserta sub-unitnya" in html
-    assert "dr. Kepala Dinkes" in html and "NIP. 197001011995031001" in html, "signed by the nearest head"
+    assert "dr. Kepala Dinkes" in html and "NIP. 19700101 199503 1 001" in html, "signed by the nearest head"
     assert html.count("<tr>") - 1 == 3
     excel = client.get(reverse("admin:registry_evaluasi_unduh", args=["tidak-patuh"]), {"instansi": tree.pkm.pk})
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active
-    assert {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+    title, table = downloaded(excel)
+    assert title[0] == "PEGAWAI YANG BELUM MEMENUHI KEWAJIBAN MEDIA SOSIAL — UPTD PUSKESMAS KOTA"
+    assert "Instansi: UPTD Puskesmas Kota beserta sub-unitnya" in title
+    assert {row[3] for row in table} == {
         "Tanpa Akun Puskesmas", "Belum Dicek Puskesmas", "Tidak Ikut Puskesmas"}
+    assert re.fullmatch(r"attachment; filename=\"evaluasi-tidak-patuh-pkm-\d{4}-\d{2}-\d{2}\.xlsx\"",
+                        excel["Content-Disposition"])
 
 
 def test_operators_list_is_signed_by_its_own_head(client, world, tree, oki):
@@ -121,7 +134,8 @@ def test_lists_run_a_fixed_number_of_queries(client, world, tree, view, persona,
         for i in range(60):
             make_pegawai(tree.pkm if i % 2 else tree.smpn1, f"Tambahan {i}")
 
-    assert_fixed_queries(client, reverse(view, args=["tidak-patuh"]), {}, grow, most=12)
+    # Fixed: the Keterangan of a whole batch of rows takes three queries.
+    assert_fixed_queries(client, reverse(view, args=["tidak-patuh"]), {}, grow, most=15)
 
 
 # Rekap -----------------------------------------------------------------------
@@ -172,7 +186,9 @@ def test_rekap_print_and_excel(client, world, tree, vina):
     default = client.get(reverse("admin:registry_rekap_cetak")).content.decode()
     assert "Instansi: Pemerintah Kabupaten Uji beserta sub-unitnya · Status kepegawaian: semua" in default
     excel = client.get(reverse("admin:registry_rekap_unduh"), {"instansi": tree.pemda.pk})
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active.values)
+    assert re.search(r'filename="rekap-kepatuhan-pemkab-\d{4}-\d{2}-\d{2}\.xlsx"', excel["Content-Disposition"])
+    title, rows = downloaded(excel)
+    assert title[0] == "REKAPITULASI KEPATUHAN MEDIA SOSIAL PEGAWAI — PEMERINTAH KABUPATEN UJI"
     assert rows[-1][0] == "JUMLAH" and rows[-1][1] == 16
 
 
@@ -209,11 +225,15 @@ def test_operators_print_and_excel_stay_in_scope(client, world, tree, dedi):
     client.force_login(dedi)
     html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
     excel = client.get(reverse("admin:registry_evaluasi_unduh", args=["tidak-patuh"]))
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(excel.streaming_content))).active
-    printed = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    title, table = downloaded(excel)
+    printed = {row[3] for row in table}
     assert printed == {n for n in names(evaluasi(client))}
     assert printed and all(n.endswith(("Disdik", "SMP")) for n in printed)
     assert "Dinkes" not in html and "Puskesmas" not in html
+    # Whose list it is, not "semua instansi" on a list of one dinas.
+    assert "Instansi: Dinas Pendidikan beserta sub-unitnya" in html and "semua instansi" not in html
+    assert '<h1 class="subjudul">Dinas Pendidikan</h1>' in html
+    assert title[0].endswith("— DINAS PENDIDIKAN") and "Instansi: Dinas Pendidikan beserta sub-unitnya" in title
     assert client.get(reverse("admin:registry_rekap_unduh"), {"instansi": tree.dinkes.pk}).status_code == 404
 
 
@@ -229,3 +249,38 @@ def test_letterhead_is_edited_in_the_admin(client, world, ani):
     html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
     assert "PEMERINTAH PROVINSI SUMATERA SELATAN" in html and "Palembang, " in html
     assert Pengaturan.objects.count() == 1
+
+
+def test_keterangan_names_what_each_person_lacks(client, tree, vina, django_assert_max_num_queries):
+    """Staff of Dinas Kesehatan must follow @humas.uji and @dinkes.uji; the
+    list says which one each person still misses, on screen, in print and in Excel."""
+    humas = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    make_akun(tree.dinkes, "instagram", "dinkes.uji", wajib_diikuti=True)
+    make_akun(tree.dinkes, "tiktok", "dinkes_tt", wajib_diikuti=True)
+    siti, rudi, nur = (make_pegawai(tree.dinkes, n) for n in ("Siti", "Rudi", "Nur"))
+    verify(make_akun(siti, "instagram", "siti.ig"), "VALID", [humas])
+    verify(make_akun(siti, "tiktok", "siti.tt"), "VALID", checked=[])
+    verify(make_akun(rudi, "instagram", "rudi.ig"), "TIDAK_DITEMUKAN", checked=[])
+    make_akun(rudi, "tiktok", "rudi.tt")
+    expected = {
+        "Siti": "Belum mengikuti IG @dinkes.uji, TikTok @dinkes_tt",
+        "Rudi": "Belum ada akun terverifikasi valid: IG @rudi.ig (tidak ditemukan), TikTok @rudi.tt (belum diperiksa)",
+        "Nur": "Belum mendaftarkan akun",
+    }
+    client.force_login(vina)
+    url = reverse("admin:registry_evaluasi", args=["tidak-patuh"])
+    with django_assert_max_num_queries(16):
+        page = client.get(url)
+    assert {p.nama: said for _, p, _, said in page.context["rows"]} == expected
+    html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
+    assert all(said in html for said in expected.values())
+    _, table = downloaded(client.get(reverse("admin:registry_evaluasi_unduh", args=["tidak-patuh"])))
+    assert {row[3]: row[-1] for row in table} == expected
+
+    # Asked of one platform, only that platform's accounts are named.
+    tiktok = client.get(url, {"platform": "tiktok"})
+    assert {p.nama: said for _, p, _, said in tiktok.context["rows"]} == {
+        "Siti": "Belum mengikuti TikTok @dinkes_tt",
+        "Rudi": "Belum ada akun terverifikasi valid: TikTok @rudi.tt (belum diperiksa)",
+        "Nur": "Belum mendaftarkan akun TikTok",
+    }

@@ -312,7 +312,7 @@ def test_templates_are_ready_to_fill(client, tree, ani, model, first):
     client.force_login(ani)
     response = client.get(reverse(f"admin:registry_{model}_import_template"))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Data", "Petunjuk"]
+    assert workbook.sheetnames == ["Data", "Petunjuk", "Daftar instansi"]
     data = workbook["Data"]
     assert data["A1"].value == first
     assert data.max_row >= 2

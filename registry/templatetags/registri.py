@@ -1,7 +1,7 @@
 from django import template
 from django.utils import formats
 
-from registry import views
+from registry import identity, views
 from registry.models import Kepatuhan
 
 register = template.Library()
@@ -30,3 +30,4 @@ def perubahan(value, unit=""):
 
 
 register.filter("ribuan", views.ribuan)
+register.filter("nomor_induk", identity.grouped)

@@ -180,22 +180,30 @@ def test_verifier_prints_and_downloads_an_evaluation_list(site, tmp_path):
     shutil.copy(pdf, site.shot("cetak").with_suffix(".pdf"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages = [" ".join(p.split()) for p in text.split("\f") if p.strip()]
-    # The signature block may turn onto a page of its own, the last.
-    assert all("Belum punya akun" in p for p in pages[:-1])
-    for number, content in enumerate([p for p in pages if "Belum punya akun" in p], start=1):
+    # The signatures never stand alone: every page holds rows.
+    assert all("Belum mendaftarkan akun" in p for p in pages)
+    for number, content in enumerate(pages, start=1):
         for word in ["No.", "Nama", "NIP", "NIK", "Jabatan", "Unit", "kerja", "Status", "Keterangan"]:
             assert word in content.split(), (word, number)
         assert f"Halaman {number} dari {len(pages)}" in content
     assert "Mengetahui," in pages[-1] and "dr. Bambang Wijanarko, M.Kes." in pages[-1]
+    assert "Dibuat oleh," in pages[-1] and "vina.verifikator" in pages[-1]
     whole = " ".join(pages)
     missing = [name for name in expected if name not in whole]
     assert not missing, (missing, whole[:3000])
-    assert len(re.findall(r"Belum punya akun", whole)) == len(expected)
+    assert len(re.findall(r"Belum mendaftarkan akun", whole)) == len(expected)
 
     with page.expect_download() as download:
         page.click("text=Unduh Excel")
+    assert re.fullmatch(r"evaluasi-belum-punya-akun-dinkes-\d{4}-\d{2}-\d{2}\.xlsx", download.value.suggested_filename)
     rows = workbook_rows(download.value)
-    assert {row[3] for row in rows[1:]} == expected
+    header = next(i for i, row in enumerate(rows) if row[0] == "NO")
+    assert {row[3] for row in rows[header + 1:]} == expected
+
+    # The print opened in its own tab, with nothing to go back to: Kembali closes it.
+    with paper.expect_event("close"):
+        paper.click("text=Kembali")
+    assert paper.is_closed() and not page.is_closed()
 
 
 def test_admin_sees_rekap_and_beranda_agree_with_the_database(site):
