@@ -18,6 +18,23 @@ from registry import handles, identity
 SEE_ALL_PERMISSION = "registry.lihat_semua_instansi"
 
 
+ADMIN_BKD, VERIFIKATOR_BKD, OPERATOR_OPD = "Admin BKD", "Verifikator BKD", "Operator OPD"
+# DESIGN §4's roles: the group of each, and what it does, for the user form.
+ROLES = {
+    ADMIN_BKD: "Admin BKD: semua data, pengguna dan peran",
+    VERIFIKATOR_BKD: "Verifikator BKD: memverifikasi akun semua instansi",
+    OPERATOR_OPD: "Operator OPD: mengelola pegawai satu instansi beserta sub-unitnya",
+}
+
+
+def role_of(user):
+    """The user's role ("" for none): a superuser is the Admin BKD."""
+    if user.is_superuser:
+        return ADMIN_BKD
+    names = set(user.groups.values_list("name", flat=True))
+    return next((role for role in ROLES if role in names), "")
+
+
 def scope_paths(user):
     """The tree paths under which ``user`` may see data, or None for everything.
 

@@ -31,6 +31,7 @@ from registry.models import (
     Kepatuhan,
     FIGURES,
     Pegawai,
+    OPERATOR_OPD,
     Pengaturan,
     Platform,
     ProfilPengguna,
@@ -44,6 +45,7 @@ from registry.models import (
     figures,
     record_day_if_missing,
     record_verification,
+    role_of,
     outermost,
     undo_verification,
     scope_paths,
@@ -112,15 +114,12 @@ def home_unit(request):
     return Instansi.objects.for_user(request.user).filter(aktif=True).order_by("jalur").first()
 
 
-def role_of(user):
+def preparer_role(user):
     """The user's role as a printed list names its preparer."""
-    if user.is_superuser:
-        return "Admin BKD"
-    names = set(user.groups.values_list("name", flat=True))
-    if "Operator OPD" in names:
-        units = own_units(user)
-        return f"Operator OPD {', '.join(units)}" if units else "Operator OPD"
-    return next(iter(sorted(names)), "Petugas")
+    role = role_of(user)
+    if role == OPERATOR_OPD:
+        return " ".join([role, *own_units(user)[:1]])
+    return role or "Petugas"
 
 
 def print_context(request, title, filters, unit, back, subtitle=""):
@@ -147,7 +146,7 @@ def print_context(request, title, filters, unit, back, subtitle=""):
         "tempat": settings_row.tempat,
         "kop": settings_row,
         "pembuat": {"nama": user.get_full_name() or user.get_username(), "nip": profile.nip if profile else "",
-                    "jabatan": role_of(user)},
+                    "jabatan": preparer_role(user)},
         "dicetak": timezone.localtime(),
         "lanskap": landscape,
         "orientasi_url": f"?{query.urlencode()}",

@@ -2,7 +2,7 @@ from django import template
 from django.utils import formats
 
 from registry import identity, views
-from registry.models import Kepatuhan
+from registry.models import Kepatuhan, scope_paths
 
 register = template.Library()
 
@@ -11,6 +11,19 @@ register = template.Library()
 def angka_beranda(context):
     """The home page's key figures for the user's scope."""
     return views.key_figures(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def belum_ditautkan(context):
+    """An operator who holds the role but operates no instansi yet: every
+    page says so, instead of an empty registry inviting an import."""
+    user = getattr(context.get("request"), "user", None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_perm("registry.add_pegawai")
+        and scope_paths(user) == []
+    )
 
 
 @register.filter

@@ -177,7 +177,9 @@ def test_verifier_prints_and_downloads_an_evaluation_list(site, tmp_path):
     paper.wait_for_load_state()
     pdf = tmp_path / "evaluasi.pdf"
     paper.pdf(path=str(pdf), prefer_css_page_size=True)
-    shutil.copy(pdf, site.shot("cetak").with_suffix(".pdf"))
+    shot = site.shot("cetak")
+    shutil.copy(pdf, shot.with_suffix(".pdf"))
+    paper.screenshot(path=shot.with_name(shot.stem + "-kertas.png"), full_page=True)
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages = [" ".join(p.split()) for p in text.split("\f") if p.strip()]
     # The signatures never stand alone: every page holds rows.
