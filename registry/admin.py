@@ -436,6 +436,34 @@ class InstansiFilter(admin.SimpleListFilter):
         return queryset.filter(instansi__jalur__startswith=unit.jalur)
 
 
+class AktifFilter(admin.SimpleListFilter):
+    """Active staff unless asked otherwise: people who left are kept, not listed."""
+
+    title = "keaktifan"
+    parameter_name = "keaktifan"
+
+    def lookups(self, request, model_admin):
+        return [("nonaktif", "Nonaktif saja"), ("semua", "Aktif dan nonaktif")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Aktif saja",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "semua":
+            return queryset
+        return queryset.filter(aktif=self.value() != "nonaktif")
+
+
 class KepatuhanFilter(admin.SimpleListFilter):
     title = "kepatuhan"
     parameter_name = "kepatuhan"
@@ -547,7 +575,7 @@ class PegawaiAdmin(ImporEkspor, ScopedAdmin):
     list_filter = [
         InstansiFilter,
         "status_kepegawaian",
-        "aktif",
+        AktifFilter,
         KepatuhanFilter,
         AkunPlatformFilter,
     ]
@@ -771,7 +799,12 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
 
 
 class CatatHasilForm(forms.Form):
-    hasil = forms.ChoiceField(label="Hasil", choices=HasilVerifikasi.choices)
+    # Nothing chosen beforehand: a result for many accounts is a deliberate choice.
+    hasil = forms.ChoiceField(
+        label="Hasil",
+        choices=[("", "— pilih hasil —"), *HasilVerifikasi.choices],
+        error_messages={"required": "Pilih hasil verifikasi untuk akun-akun ini."},
+    )
     catatan = forms.CharField(label="Catatan", required=False, max_length=500)
 
 

@@ -124,7 +124,7 @@ class EvaluasiFilter(django_filters.FilterSet):
         queryset = Pegawai.objects.for_user(request.user).filter(aktif=True).select_related("instansi")
         super().__init__(data, queryset=queryset, request=request, **kwargs)
         field = self.form.fields["kepatuhan"]
-        field.choices = [("", "Semua keadaan"), *[(s.value, s.label) for s in self.states]]
+        field.choices = [(s.value, s.label) for s in self.states]
         if len(self.states) == 1:
             del self.form.fields["kepatuhan"]
 

@@ -385,3 +385,18 @@ def test_empty_lists_say_what_to_do(client, tree, oki):
     assert "Tidak ada pegawai yang cocok dengan pencarian atau saringan ini." in page
     page = client.get(url("verifikasi_changelist")).content.decode()
     assert "Belum ada verifikasi." in page
+
+
+def test_pegawai_list_shows_active_staff_unless_asked(client, staff, ani):
+    staff.joko.aktif = False
+    staff.joko.save()
+    client.force_login(ani)
+    url = reverse("admin:registry_pegawai_changelist")
+
+    def listed(**params):
+        return {p.nama for p in client.get(url, params).context["cl"].result_list}
+
+    assert "Joko Susilo" not in listed() and "Siti Rahayu" in listed()
+    assert listed(keaktifan="nonaktif") == {"Joko Susilo"}
+    assert "Joko Susilo" in listed(keaktifan="semua") and "Siti Rahayu" in listed(keaktifan="semua")
+    assert "Nonaktif saja" in client.get(url).content.decode(), "the filter is visible"

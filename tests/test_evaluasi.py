@@ -284,3 +284,10 @@ def test_keterangan_names_what_each_person_lacks(client, tree, vina, django_asse
         "Rudi": "Belum ada akun terverifikasi valid: TikTok @rudi.tt (belum diperiksa)",
         "Nur": "Belum mendaftarkan akun TikTok",
     }
+
+
+def test_state_drop_down_offers_every_state_once(client, tree, vina):
+    client.force_login(vina)
+    html = client.get(reverse("admin:registry_evaluasi", args=["tidak-patuh"])).content.decode()
+    assert html.count("Semua keadaan") == 1
+    assert html.count(">Belum mengikuti akun resmi<") == 1

@@ -210,3 +210,16 @@ def test_undo_is_refused_when_late_twice_or_by_someone_else(client, staff, tree,
     # Another user's session never holds this user's check.
     client.force_login(ani)
     assert client.get(url).context["terakhir"] is None
+
+
+def test_bulk_result_has_no_result_chosen_beforehand(client, staff, vina):
+    chosen = [staff.siti.akun.get().pk]
+    client.force_login(vina)
+    url = reverse("admin:registry_akunmedsos_changelist")
+    page = client.post(url, {"action": "catat_hasil", "_selected_action": chosen})
+    html = page.content.decode()
+    assert '<option value="" selected>— pilih hasil —</option>' in html
+    assert 'value="VALID" selected' not in html
+    unchosen = client.post(url, {"action": "catat_hasil", "_selected_action": chosen, "konfirmasi": "1", "hasil": ""})
+    assert "Pilih hasil verifikasi untuk akun-akun ini." in unchosen.content.decode()
+    assert not Verifikasi.objects.exists()
