@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -721,7 +722,7 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
         "profil",
         "platform",
         "pemilik_tampil",
-        "wajib_diikuti",
+        "wajib_tampil",
         "hasil_terakhir",
         "diverifikasi_pada",
     ]
@@ -767,6 +768,13 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
         if obj.instansi_id:
             return format_html("{} <small>(akun resmi)</small>", obj.instansi)
         return obj.pegawai
+
+    # Blank on an employee's account: "wajib diikuti" concerns official accounts only.
+    @admin.display(description="wajib diikuti", ordering="wajib_diikuti")
+    def wajib_tampil(self, obj):
+        if not obj.instansi_id:
+            return ""
+        return _boolean_icon(obj.wajib_diikuti)
 
     @admin.display(description="mengikuti akun resmi")
     def diikuti(self, obj):
@@ -901,11 +909,23 @@ class VerifikasiAdmin(Ekspor, ScopedAdmin):
 
 @admin.register(Impor)
 class ImporAdmin(ScopedAdmin):
-    list_display = ["waktu", "jenis", "nama_berkas", "pengguna", "status", "baru", "berubah", "tetap",
+    list_display = ["waktu", "jenis", "nama_berkas", "pengguna", "status_tampil", "baru", "berubah", "tetap",
                     "ditolak", "dinonaktifkan"]
     list_filter = ["jenis", "status"]
     list_select_related = ["pengguna"]
     date_hierarchy = "waktu"
+
+    def get_queryset(self, request):
+        # Abandoned previews are closed by the nightly bersihkan_impor; until
+        # then the list already calls them what they are.
+        self.stale_before = resources.stale_before()
+        return super().get_queryset(request)
+
+    @admin.display(description="status", ordering="status")
+    def status_tampil(self, obj):
+        if obj.status == StatusImpor.PRATINJAU and obj.waktu < self.stale_before:
+            return StatusImpor.KEDALUWARSA.label
+        return obj.get_status_display()
 
     def has_add_permission(self, request):
         return False

@@ -763,6 +763,7 @@ class StatusImpor(models.TextChoices):
     PRATINJAU = "PRATINJAU", "Pratinjau, menunggu konfirmasi"
     SELESAI = "SELESAI", "Selesai"
     DIBATALKAN = "DIBATALKAN", "Dibatalkan"
+    KEDALUWARSA = "KEDALUWARSA", "Kedaluwarsa (tidak dikonfirmasi)"
 
 
 class ImporQuerySet(models.QuerySet):

@@ -1014,11 +1014,15 @@ def close_import(record, status, plan=None):
     record.save()
 
 
+def stale_before():
+    """Previews uploaded before this moment were not confirmed in time."""
+    return timezone.now() - timezone.timedelta(minutes=settings.REGISTRI_IMPORT_TTL_MINUTES)
+
+
 def discard_stale_imports():
     """Drop the rows of previews nobody confirmed in time."""
-    cutoff = timezone.now() - timezone.timedelta(minutes=settings.REGISTRI_IMPORT_TTL_MINUTES)
-    return Impor.objects.filter(status=StatusImpor.PRATINJAU, waktu__lt=cutoff).update(
-        status=StatusImpor.DIBATALKAN, rencana=None, selesai_pada=timezone.now()
+    return Impor.objects.filter(status=StatusImpor.PRATINJAU, waktu__lt=stale_before()).update(
+        status=StatusImpor.KEDALUWARSA, rencana=None, selesai_pada=timezone.now()
     )
 
 

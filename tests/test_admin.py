@@ -4,6 +4,8 @@ Oki operates DINKES (with PKM below it), Dedi operates DISDIK (with SMPN1);
 Vina verifies everything; Ani is the Admin BKD.
 """
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -400,3 +402,13 @@ def test_pegawai_list_shows_active_staff_unless_asked(client, staff, ani):
     assert listed(keaktifan="nonaktif") == {"Joko Susilo"}
     assert "Joko Susilo" in listed(keaktifan="semua") and "Siti Rahayu" in listed(keaktifan="semua")
     assert "Nonaktif saja" in client.get(url).content.decode(), "the filter is visible"
+
+
+def test_akun_list_leaves_wajib_blank_on_employee_accounts(client, staff, tree, vina):
+    make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    client.force_login(vina)
+    html = client.get(reverse("admin:registry_akunmedsos_changelist")).content.decode()
+    cells = re.findall(r'<td class="field-wajib_tampil">(.*?)</td>', html, re.S)
+    assert len(cells) == 5
+    assert sum("icon-yes" in c for c in cells) == 1 and not any("icon-no" in c for c in cells)
+    assert cells.count("—") == 4, "not applicable, not a red cross"

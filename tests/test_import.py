@@ -183,8 +183,20 @@ def test_cancel_and_abandoned_previews_leave_no_rows_behind(client, tree, oki, s
     settings.REGISTRI_IMPORT_TTL_MINUTES = -1
     upload(client, "pegawai", "pegawai_excel_id.csv")
     statuses = list(Impor.objects.order_by("pk").values_list("status", "rencana"))
-    assert statuses[1] == (StatusImpor.DIBATALKAN, None)
+    assert statuses[1] == (StatusImpor.KEDALUWARSA, None)
     assert not Pegawai.objects.exists()
+
+
+def test_abandoned_previews_show_as_expired_in_the_history(client, tree, oki, settings):
+    client.force_login(oki)
+    upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    history = reverse("admin:registry_impor_changelist")
+    cell = '<td class="field-status_tampil">{}</td>'
+    assert cell.format("Pratinjau, menunggu konfirmasi") in client.get(history).content.decode()
+    settings.REGISTRI_IMPORT_TTL_MINUTES = -1
+    html = client.get(history).content.decode()
+    assert cell.format("Kedaluwarsa (tidak dikonfirmasi)") in html
+    assert cell.format("Pratinjau, menunggu konfirmasi") not in html
 
 
 def test_a_preview_belongs_to_its_uploader(client, tree, oki, django_user_model):
