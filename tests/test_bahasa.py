@@ -53,3 +53,27 @@ def test_the_two_box_selector_names_its_arrows_in_indonesian(client, ani):
     catalogue = client.get(reverse("admin:jsi18n")).content.decode()
     assert 'tombol panah \\"Pilih\\"' in catalogue and 'tombol panah \\"Pindahkan\\"' in catalogue
     assert 'tombol panah \\"Choose\\"' not in catalogue and 'tombol panah \\"Remove\\"' not in catalogue
+
+
+WRONG = ["RUBAH", "Rubah", "merubah", "Autentidikasi", "berdasarkan-sandi", "Diadakan", "Ditiadakan", "dibawah",
+         "waktu berkualitas", "Can add", "Can change", "Can delete", "Can view"]
+
+
+def test_no_page_shows_djangos_wrong_indonesian(client, tree, ani, oki):
+    siti = make_pegawai(tree.dinkes, "Siti")
+    client.force_login(ani)
+    pages = [reverse("admin:index"), reverse("admin:auth_user_change", args=[oki.pk]),
+             reverse("admin:auth_user_add"), reverse("admin:auth_user_password_change", args=[oki.pk]),
+             reverse("admin:auth_group_add"), reverse("admin:registry_pegawai_change", args=[siti.pk]),
+             reverse("admin:registry_pegawai_changelist"), reverse("admin:registry_pegawai_export"),
+             reverse("admin:password_change")]
+    seen = {url: client.get(url).content.decode() for url in pages}
+    invalid = client.post(reverse("admin:auth_user_add"), {"username": ""}).content.decode()
+    seen["tambah pengguna, isian salah"] = invalid
+    seen["keluar"] = client.post(reverse("admin:logout")).content.decode()
+    for where, html in seen.items():
+        for wrong in WRONG:
+            assert wrong.lower() not in html.lower(), f"{wrong!r} on {where}"
+    assert "Perbaiki kesalahan di bawah ini." in invalid
+    assert "Dapat menambah pegawai" in seen[reverse("admin:auth_group_add")]
+    assert "Anda sudah keluar" in seen["keluar"]
