@@ -86,6 +86,16 @@ def ribuan(value):
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
+def perubahan(value, unit=""):
+    """A change since the compared date, read at a glance: "▲ 12", "▼ 2,5 poin", "tetap"."""
+    if not value:
+        return "tetap"
+    arrow = "▲" if value > 0 else "▼"
+    amount = formats.number_format(abs(value), decimal_pos=1 if isinstance(value, float) else None,
+                                   use_l10n=True, force_grouping=True)
+    return f"{arrow} {amount}{' ' + unit if unit else ''}"
+
+
 def require(request, permission):
     if not request.user.has_perm(f"registry.{permission}"):
         raise PermissionDenied
@@ -656,12 +666,44 @@ def _percentages(counts):
 
 def rekap(request):
     form, unit, rows, total = _rekap(request)
+    summary = _summary(form, unit, rows, total) if unit is not None and total is not None else ""
     return TemplateResponse(
         request,
         "admin/registry/rekap.html",
         page_context(request, "Rekap kepatuhan media sosial", form=form, unit=unit, rows=rows, total=total,
-                     query=request.GET.urlencode(), opts=Pegawai._meta),
+                     ringkasan=summary, query=request.GET.urlencode(), opts=Pegawai._meta),
     )
+
+
+def _percent(value):
+    return formats.number_format(value, decimal_pos=1, use_l10n=True)
+
+
+def _summary(form, unit, rows, total):
+    """The recap as heads send it to a WhatsApp group: plain text, *bold*
+    title, one figure a line, then one line a unit, weakest first."""
+    since, status = form.chosen.get("bandingkan"), form.chosen.get("status_kepegawaian")
+    lines = [
+        f"*Rekap kepatuhan media sosial ASN — {unit.nama}*",
+        f"Per {formats.date_format(timezone.localdate(), 'j F Y')}"
+        + (f", {StatusKepegawaian(status).label}" if status else ""),
+        "",
+        f"Pegawai aktif: {ribuan(total['aktif'])}",
+        f"Punya akun: {ribuan(total['punya_akun'])} ({_percent(total['punya_akun_persen'])}%)",
+        f"Terverifikasi: {ribuan(total['terverifikasi'])} ({_percent(total['terverifikasi_persen'])}%)",
+        f"Patuh: {ribuan(total['patuh'])} ({_percent(total['patuh_persen'])}%)",
+        f"Belum punya akun: {ribuan(total['tanpa_akun'])}",
+    ]
+    if since:
+        lines.append(
+            f"Sejak {formats.date_format(since, 'j F Y')}: patuh {perubahan(total['selisih']['patuh'])} "
+            f"({perubahan(total['selisih_persen']['patuh'], 'poin')})"
+        )
+    if rows:
+        lines += ["", "Patuh per unit:"]
+        for row in sorted(rows, key=lambda r: (r["patuh_persen"], r["nama"])):
+            lines.append(f"- {row['nama']}: {_percent(row['patuh_persen'])}% ({ribuan(row['patuh'])}/{ribuan(row['aktif'])})")
+    return "\n".join(lines)
 
 
 REKAP_TITLE = "Rekapitulasi kepatuhan media sosial pegawai"

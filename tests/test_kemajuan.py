@@ -93,6 +93,23 @@ def test_rekap_compares_each_row_with_a_past_date(client, a_week_ago, tree, vina
     assert page.context["form"].chosen["bandingkan"] == a_week_ago
 
 
+def test_salin_ringkasan_reads_well_in_a_chat(client, a_week_ago, tree, vina):
+    client.force_login(vina)
+    page = rekap(client, instansi=tree.dinkes.pk, bandingkan=(a_week_ago + datetime.timedelta(days=2)).isoformat())
+    summary = page.context["ringkasan"]
+    lines = summary.splitlines()
+    assert lines[0] == "*Rekap kepatuhan media sosial ASN — Dinas Kesehatan*"
+    assert lines[1].startswith("Per ") and lines[1].endswith(f"{timezone.localdate().year}")
+    assert "Pegawai aktif: 4" in lines and "Patuh: 2 (50,0%)" in lines
+    assert f"Sejak {formats.date_format(a_week_ago, 'j F Y')}: patuh ▲ 2 (▲ 50,0 poin)" in lines
+    per_unit = lines[lines.index("Patuh per unit:") + 1:]
+    assert per_unit[0].startswith("- ") and len(per_unit) == len(page.context["rows"])
+    assert [float(line.split(": ")[1].split("%")[0].replace(",", ".")) for line in per_unit] == sorted(
+        row["patuh_persen"] for row in page.context["rows"])
+    html = page.content.decode()
+    assert 'id="salin-ringkasan"' in html and "*Rekap kepatuhan media sosial ASN — Dinas Kesehatan*" in html
+
+
 def test_rekap_comparison_in_print_and_excel(client, a_week_ago, tree, vina):
     client.force_login(vina)
     query = {"instansi": tree.pemda.pk, "bandingkan": a_week_ago.isoformat()}

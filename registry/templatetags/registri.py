@@ -1,5 +1,4 @@
 from django import template
-from django.utils import formats
 
 from registry import identity, views
 from registry.models import Kepatuhan, scope_paths
@@ -31,16 +30,6 @@ def kepatuhan_label(value):
     return Kepatuhan(value).label if value else "Nonaktif"
 
 
-@register.filter
-def perubahan(value, unit=""):
-    """A change since the compared date, read at a glance: "▲ 12", "▼ 2,5 poin", "tetap"."""
-    if not value:
-        return "tetap"
-    arrow = "▲" if value > 0 else "▼"
-    amount = formats.number_format(abs(value), decimal_pos=1 if isinstance(value, float) else None,
-                                   use_l10n=True, force_grouping=True)
-    return f"{arrow} {amount}{' ' + unit if unit else ''}"
-
-
 register.filter("ribuan", views.ribuan)
+register.filter("perubahan", views.perubahan)
 register.filter("nomor_induk", identity.grouped)

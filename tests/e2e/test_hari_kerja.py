@@ -228,3 +228,11 @@ def test_admin_sees_rekap_and_beranda_agree_with_the_database(site):
     assert total[4] == f"{compliant} ({home_percent})"
     rows = page.locator("table.registri-tabel tbody tr")
     assert sum(int(r.locator("td").nth(1).inner_text()) for r in rows.all()) == active
+
+    # What a head sends to the WhatsApp group, in one click.
+    site.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#salin-ringkasan")
+    page.wait_for_selector("#ringkasan-tersalin:has-text('tersalin')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("*Rekap kepatuhan media sosial ASN — ")
+    assert f"Pegawai aktif: {active}" in copied and f"({home_percent})" in copied
