@@ -214,6 +214,10 @@ class ImporEkspor(ImportMixin, Ekspor):
                 ],
                 more_rejected=max(len(plan.rejected) - 300, 0),
                 changed=[row for row in plan.rows if row.action == resources.BERUBAH][:100],
+                new=[row for row in plan.rows if row.action == resources.BARU][:200],
+                notes=[(row.number, row.values["catatan"]) for row in plan.rows if row.values.get("catatan")][:200],
+                footer=plan.options.get("kaki"),
+                new_accounts=plan.new_accounts,
                 missing=plan.missing[:200],
             )
         return TemplateResponse(request, self.import_template_name, context)
@@ -261,7 +265,8 @@ class ImporEkspor(ImportMixin, Ekspor):
                 f"{plan.count(resources.DITOLAK)} baris ditolak. Perbaiki berkasnya lalu unggah ulang, "
                 f"atau centang \"Impor hanya baris yang valid\"."
             )
-            return self._render_import(request, self._import_form(request), plan, record, error)
+            # An unbound form: this POST is a confirm, not an upload missing its file.
+            return self._render_import(request, self.import_form(user=request.user), plan, record, error)
         if not request.POST.get("nonaktifkan"):
             plan.missing = []
         try:
@@ -271,10 +276,14 @@ class ImporEkspor(ImportMixin, Ekspor):
             messages.error(request, str(e))
             return HttpResponseRedirect(url)
         resources.close_import(record, StatusImpor.SELESAI, plan)
+        if plan.new_accounts is None:
+            written = f"{counts['baru']} baru, {counts['berubah']} berubah"
+        else:
+            written = f"{plan.new_accounts} akun baru dari {counts['baru'] + counts['berubah']} baris"
         messages.success(
             request,
-            f"Impor {record.nama_berkas} selesai: {counts['baru']} baru, {counts['berubah']} berubah, "
-            f"{counts['tetap']} tidak berubah, {counts['ditolak']} ditolak dan tidak disimpan"
+            f"Impor {record.nama_berkas} selesai: {written}, {counts['tetap']} tidak berubah, "
+            f"{counts['ditolak']} ditolak dan tidak disimpan"
             + (f", {len(plan.missing)} pegawai dinonaktifkan." if plan.missing else "."),
         )
         return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))

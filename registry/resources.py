@@ -14,7 +14,9 @@ Every query goes through the user's scope (``for_user``): an operator's file
 can only read and change rows inside the operator's subtree.
 """
 
+import difflib
 import json
+import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -98,6 +100,13 @@ class Plan:
 
     def count(self, action):
         return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def new_accounts(self):
+        """Accounts a row-per-person file adds (a wide row holds several); None for other kinds."""
+        if self.kind != JenisImpor.AKUN:
+            return None
+        return sum(len(row.result.get("new", [])) for row in self.rows if row.action in (BARU, BERUBAH))
 
     @property
     def counts(self):
@@ -187,9 +196,27 @@ class RegistryResource(resources.ModelResource):
                 progress(done, total)
         if progress:
             progress(total, total)
+        footer = self.footer(rows)
+        if footer:
+            rows = rows[: -len(footer)]
+            options = {**(options or {}), "kaki": [footer[0].number, footer[-1].number]}
         plan = Plan(self.kind, file_name, headers, rows, dict(options or {}), ignored=table.unknown)
         self.check(plan)
         return plan
+
+    def footer(self, rows):
+        """The place, date and signatures under a roster's table: trailing
+        rows with no NIP or NIK that could not be read anyway, at least one
+        of them reading like a signature block. Ignored, not rejected."""
+        block = []
+        for row in reversed(rows):
+            if row.values.get("nip") or row.values.get("nik") or not row.problems:
+                break
+            block.append(row)
+        block.reverse()
+        if any(FOOTER_WORDS.search(" ".join(row.raw)) for row in block):
+            return block
+        return []
 
     def check(self, plan):
         """Decide each row's action against the database (re-run on confirm)."""
@@ -297,6 +324,17 @@ def _chunks(values):
         yield values[start : start + size]
 
 
+# What the signature block under a roster says: place and date, who signs.
+FOOTER_WORDS = re.compile(
+    r"\b(mengetahui|kepala|sekretaris|plt|plh|a\.\s?n\.|ttd|pembina|penata|pengatur|nip\s*[.:]|"
+    r"\d{1,2}\s+(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)"
+    r"\s+\d{4})",
+    re.I,
+)
+# Unit names a file may have mistyped that are matched against every unit.
+SUGGEST_MAX = 50
+
+
 class UnitIndex:
     """Instansi in the user's scope, findable by kode, nama or singkatan.
 
@@ -308,11 +346,14 @@ class UnitIndex:
         self.by_key = defaultdict(set)
         self.by_kode = {}
         self.jalur = {}
+        self.names = {}
+        self.suggested = {}
         for pk, kode, nama, singkatan, jalur in Instansi.objects.for_user(user).values_list(
             "pk", "kode", "nama", "singkatan", "jalur"
         ):
             self.jalur[pk] = jalur
             self.by_kode[sheets.match_key(kode)] = pk
+            self.names[pk] = nama
             for text in (kode, nama, singkatan):
                 if text:
                     self.by_key[sheets.match_key(text)].add(pk)
@@ -330,7 +371,25 @@ class UnitIndex:
             return next(iter(found)), None
         if found:
             return None, f"nama {text!r} dipakai lebih dari satu instansi; tulis kodenya"
-        return None, f"instansi {text!r} tidak ditemukan di instansi yang Anda kelola; periksa ejaannya atau tulis kodenya"
+        return None, f"instansi {text!r} tidak ditemukan di instansi yang Anda kelola" + self._suggest(text)
+
+    def _suggest(self, text):
+        """"; maksud Anda: Dinas Pendidikan?" for a typo of a unit in scope.
+
+        Comparing with every unit costs a few milliseconds in a province; a
+        file whose whole column is wrong would pay it per row, so each text
+        is compared once and at most SUGGEST_MAX texts a file."""
+        key = sheets.match_key(text)
+        if key not in self.suggested:
+            names = []
+            if len(self.suggested) < SUGGEST_MAX:
+                close = difflib.get_close_matches(key, list(self.by_key), n=3, cutoff=0.75)
+                names = sorted({self.names[pk] for match in close for pk in self.by_key[match]})
+            self.suggested[key] = (
+                f"; maksud Anda: {' atau '.join(names[:2])}?" if names
+                else "; periksa ejaannya atau tulis kodenya (lihat lembar Daftar instansi di templat)"
+            )
+        return self.suggested[key]
 
 
 # Pegawai -----------------------------------------------------------------
@@ -438,6 +497,11 @@ class PegawaiResource(RegistryResource):
             ])
         values["nip"] = self.read_identity(table, cells, row, "nip")
         values["nik"] = self.read_identity(table, cells, row, "nik")
+        if (values["status"] == StatusKepegawaian.NON_ASN and values["nip"] and len(values["nip"]) == 16
+                and not values["nik"]):
+            # Rosters often keep one "NIP/NIK" column; a Non-ASN has no NIP.
+            values["nip"], values["nik"] = None, values["nip"]
+            values["catatan"] = "16 digit di kolom NIP dibaca sebagai NIK, karena pegawai Non-ASN tidak memiliki NIP"
         if not values["nip"] and not values["nik"] and not row.problems:
             row.problems.append(["NIP/NIK", "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN)"])
         kode = sheets.cell_text(table.cell(cells, "kode_instansi"))

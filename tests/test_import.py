@@ -385,3 +385,38 @@ def test_an_export_of_another_application_shows_what_it_did_not_read(client, tre
     # "Honor" is a known status: the reason is the missing number.
     assert rejected(preview) == {(2, "NIP/NIK"): "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN)"}
     assert preview.context["counts"]["baru"] == 1
+
+
+def test_a_roster_with_a_signature_block_typos_and_a_nik_in_the_nip_column(client, tree, oki):
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "roster_dengan_kaki.xlsx")
+    html = preview.content.decode()
+    reasons = rejected(preview)
+    # The place, date and signatures under the table are not employees.
+    assert "Baris 8–12 di bawah tabel dibaca sebagai" in html and preview.context["footer"] == [8, 12]
+    assert not any(number >= 8 for number, _ in reasons)
+    # A typo of a unit in scope is answered with the unit meant.
+    assert "maksud Anda: Dinas Kesehatan?" in reasons[(6, "UNIT KERJA")]
+    # A Non-ASN's 16 digits in the NIP column are her NIK, and the preview says so.
+    assert "Baris 5: 16 digit di kolom NIP dibaca sebagai NIK" in html
+    assert preview.context["counts"] == {"baru": 2, "berubah": 0, "tetap": 0, "ditolak": 1}
+    # New rows are listed, open when few.
+    assert '<details class="baru" open>' in html and "Rina Honorer" in html and "Budi Santoso" in html
+    # A confirm without the tick says what to do, not that the file field is empty.
+    again = confirm(client, "pegawai", preview)
+    assert "1 baris ditolak" in again.content.decode()
+    assert "Bidang ini tidak boleh kosong" not in again.content.decode()
+    confirm(client, "pegawai", preview, hanya_valid="1")
+    rina = Pegawai.objects.get(nama="Rina Honorer")
+    assert (rina.nip, rina.nik, rina.status_kepegawaian) == (None, "1671011203850001", "NON_ASN")
+
+
+def test_account_import_counts_accounts_not_rows(client, tree, oki):
+    make_pegawai(tree.dinkes, "Budi", nip="198503122010011003")
+    make_pegawai(tree.pkm, "Sari", nip="199001152019032005")
+    client.force_login(oki)
+    preview = upload(client, "akunmedsos", "akun_lebar_dua_baris.xlsx")
+    assert "4 akun baru</strong> dari 2 baris" in preview.content.decode()
+    done = confirm(client, "akunmedsos", preview)
+    assert "4 akun baru dari 2 baris" in client.get(done["Location"]).content.decode()
+    assert AkunMedsos.objects.count() == 4
