@@ -5,6 +5,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -327,7 +328,9 @@ class AkunResmiInline(ScopedFormfields, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = AkunMedsosForm
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        AkunMedsosForm.for_user(formset.form, request.user)
+        return formset
 
 
 @admin.register(Instansi)
@@ -526,11 +529,20 @@ class AkunMedsosForm(forms.ModelForm):
         label="nama akun",
         max_length=500,
         help_text="Tempel alamat profil, @nama, atau nama akun.",
+        widget=forms.TextInput(attrs={"size": 60}),
     )
+    # Who fills the form, set per request (``for_user``): a taken handle
+    # names its owner only to a clerk who may see that owner.
+    user = None
 
     class Meta:
         model = AkunMedsos
         fields = "__all__"
+
+    @classmethod
+    def for_user(cls, form_class, user):
+        form_class.user = user
+        return form_class
 
     def clean(self):
         # Resolve the platform here: Django leaves an optional field that is
@@ -544,7 +556,26 @@ class AkunMedsosForm(forms.ModelForm):
                 self.add_error("username", e)
             else:
                 cleaned["platform"], cleaned["username"] = handle.platform, handle.username
+                self._check_taken(handle)
         return cleaned
+
+    def _check_taken(self, handle):
+        taken = (
+            AkunMedsos.objects.filter(platform=handle.platform, username=handle.username)
+            .exclude(pk=self.instance.pk)
+            .select_related("pegawai", "instansi")
+            .first()
+        )
+        if taken is None:
+            return
+        # The field's error replaces the constraint's generic message.
+        if self.user is not None and AkunMedsos.objects.for_user(self.user).filter(pk=taken.pk).exists():
+            owner = taken.pegawai or taken.instansi
+            self.add_error("username", f"Akun ini sudah terdaftar atas nama {owner}; ubah akun itu bila pemiliknya keliru.")
+        else:
+            self.add_error(
+                "username", "Akun ini sudah terdaftar atas nama pegawai di instansi lain; hubungi BKD bila ini keliru."
+            )
 
 
 class AkunPegawaiInline(ScopedFormfields, admin.TabularInline):
@@ -556,6 +587,11 @@ class AkunPegawaiInline(ScopedFormfields, admin.TabularInline):
     extra = 1
     verbose_name = "akun media sosial"
     verbose_name_plural = "akun media sosial"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        AkunMedsosForm.for_user(formset.form, request.user)
+        return formset
 
     @admin.display(description="profil")
     def tautan(self, obj):
@@ -755,6 +791,15 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
     inlines = [RiwayatVerifikasiInline]
     actions = ["catat_hasil"]
 
+    def get_fields(self, request, obj=None):
+        # Official accounts are the Admin BKD's: an operator's form is about staff.
+        if request.user.has_perm("registry.change_instansi"):
+            return self.fields
+        return [f for f in self.fields if f not in ("instansi", "wajib_diikuti")]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return AkunMedsosForm.for_user(super().get_form(request, obj, **kwargs), request.user)
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -950,8 +995,11 @@ class ImporAdmin(ScopedAdmin):
 class PengaturanAdmin(admin.ModelAdmin):
     """One row: the letterhead, place and BKD signatory of every printed list."""
 
+    # A letterhead line is as long as the agency's full name.
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 80})}}
+
     fieldsets = [
-        ("Kop surat", {"fields": ["kop_pemda", "kop_instansi", "kop_alamat"]}),
+        ("Kop surat", {"fields": ["kop_pemda", "kop_instansi", "kop_alamat", "kop_logo"]}),
         ("Penandatangan BKD", {"fields": ["tempat", "ttd_jabatan", "ttd_nama", "ttd_nip"]}),
         ("Verifikasi", {"fields": ["kedaluwarsa_hari"]}),
     ]

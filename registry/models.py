@@ -1,3 +1,4 @@
+import base64
 import datetime
 
 from django.conf import settings
@@ -815,6 +816,14 @@ class Impor(models.Model):
         return f"{self.get_jenis_display()}: {self.nama_berkas} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"
 
 
+def validate_logo_size(file):
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError("Logo paling besar 512 KB; perkecil gambarnya lalu unggah ulang.")
+
+
+LOGO_MAX_BYTES = 512 * 1024
+
+
 class ProfilPengguna(models.Model):
     """What the registry knows of a user beyond Django's ``User``: the NIP
     printed beside *Dibuat oleh* on the lists the user prints."""
@@ -851,6 +860,18 @@ class Pengaturan(models.Model):
     )
     kop_alamat = models.CharField(
         "kop: alamat", max_length=300, blank=True, default="Jalan Merdeka Nomor 1, Sukamaju"
+    )
+    kop_logo = models.FileField(
+        "kop: logo",
+        upload_to="kop/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(
+                ["png", "jpg", "jpeg", "webp"], message="Logo harus berupa gambar PNG, JPG atau WEBP."
+            ),
+            validate_logo_size,
+        ],
+        help_text="Opsional. Dicetak di kiri kop surat; PNG, JPG atau WEBP, paling besar 512 KB.",
     )
     tempat = models.CharField(
         "tempat penandatanganan", max_length=100, default="Sukamaju", help_text="Misalnya: Palembang."
@@ -896,6 +917,20 @@ class Pengaturan(models.Model):
                     unit = heads[pk]
                     return unit.kepala_jabatan or f"Kepala {unit.nama}", unit.kepala_nama, unit.kepala_nip
         return self.ttd_jabatan, self.ttd_nama, self.ttd_nip
+
+    def logo_data_uri(self):
+        """The letterhead logo inline, so that a print and its PDF carry it
+        without the media files being served; "" without a logo or its file."""
+        if not self.kop_logo:
+            return ""
+        try:
+            with self.kop_logo.open("rb") as handle:
+                data = handle.read(LOGO_MAX_BYTES + 1)
+        except (FileNotFoundError, ValueError):
+            return ""
+        extension = self.kop_logo.name.rsplit(".", 1)[-1].lower()
+        kind = "jpeg" if extension == "jpg" else extension
+        return f"data:image/{kind};base64,{base64.b64encode(data[:LOGO_MAX_BYTES]).decode()}"
 
 
 # Compliance kept true on every write ------------------------------------------

@@ -155,6 +155,7 @@ def print_context(request, title, filters, unit, back, subtitle=""):
         "nip": nip,
         "tempat": settings_row.tempat,
         "kop": settings_row,
+        "logo": settings_row.logo_data_uri(),
         "pembuat": {"nama": user.get_full_name() or user.get_username(), "nip": profile.nip if profile else "",
                     "jabatan": preparer_role(user)},
         "dicetak": timezone.localtime(),
@@ -800,16 +801,13 @@ def statistik(request, pk):
     )
 
 
-def _chart(history, width=560, height=140):
-    """SVG polyline points for follower counts over time."""
+def _chart(history):
+    """Follower counts by date, from zero, placed by date. None before two counts."""
     if len(history) < 2:
         return None
-    counts = [h["jumlah_pengikut"] for h in history]
-    low, high = min(counts), max(counts)
-    span = (high - low) or 1
-    step = width / (len(counts) - 1)
-    points = " ".join(f"{i * step:.1f},{height - 10 - (c - low) / span * (height - 20):.1f}" for i, c in enumerate(counts))
-    return {"points": points, "width": width, "height": height, "low": low, "high": high}
+    series = [(timezone.localdate(h["waktu"]), h["jumlah_pengikut"]) for h in history]
+    top = nice_ceiling(max(count for _, count in series))
+    return line_chart(series, series[0][0], series[-1][0], top, ribuan)
 
 
 # Beranda -----------------------------------------------------------------------
@@ -870,28 +868,40 @@ def _progress(user):
     return [(d["tanggal"], round(100 * d["patuh"] / d["aktif"], 1) if d["aktif"] else 0.0) for d in days]
 
 
-def progress_chart(days, width=560, height=160, left=44, bottom=24):
-    """An SVG line of % complying by date: x placed by date over the last 90
-    days, y from 0 to 100 %, with labelled axes. None before two records."""
+def progress_chart(days):
+    """% complying by date over the last 90 days, 0 to 100 %. None before two records."""
     if len(days) < 2:
         return None
     end = timezone.localdate()
     start = end - timezone.timedelta(days=PROGRESS_DAYS - 1)
+    return line_chart(days, start, end, 100, lambda p: f"{formats.number_format(p, use_l10n=True)}%")
+
+
+def line_chart(series, start, end, top, label, width=560, height=160, left=52, bottom=24):
+    """An SVG line of (date, value): x placed by date from ``start`` to
+    ``end``, y from zero to ``top``, both axes labelled with ``label``."""
     plot_w, plot_h = width - left - 8, height - bottom - 8
+    days = max((end - start).days, 1)
 
     def x(day):
-        return round(left + (day - start).days / (PROGRESS_DAYS - 1) * plot_w, 1)
+        return round(left + (day - start).days / days * plot_w, 1)
 
-    def y(percent):
-        return round(8 + plot_h - percent / 100 * plot_h, 1)
+    def y(value):
+        return round(8 + plot_h - value / top * plot_h, 1)
 
     return {
         "width": width,
         "height": height,
-        "points": " ".join(f"{x(day)},{y(percent)}" for day, percent in days),
-        "dots": [{"x": x(day), "y": y(percent), "day": day, "percent": percent} for day, percent in days],
-        "y_ticks": [{"y": y(p), "label": f"{p}%"} for p in (0, 50, 100)],
-        "x_ticks": [{"x": x(day), "day": day} for day in (start, start + (end - start) / 2, end)],
-        "axis": {"left": left, "bottom": y(0), "right": left + plot_w, "top": y(100)},
-        "latest": days[-1],
+        "points": " ".join(f"{x(day)},{y(value)}" for day, value in series),
+        "dots": [{"x": x(day), "y": y(value), "day": day, "label": label(value)} for day, value in series],
+        "y_ticks": [{"y": y(v), "label": label(v)} for v in (0, top // 2, top)],
+        "x_ticks": [{"x": x(day), "day": day} for day in sorted({start, start + (end - start) / 2, end})],
+        "axis": {"left": left, "bottom": y(0), "right": left + plot_w, "top": y(top)},
+        "latest": (series[-1][0], label(series[-1][1])),
     }
+
+
+def nice_ceiling(value):
+    """The axis top above ``value``: 1, 2 or 5 times a power of ten (37.538 → 50.000)."""
+    magnitude = 10 ** max(len(str(max(int(value), 1))) - 1, 0)
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= value)

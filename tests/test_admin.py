@@ -412,3 +412,26 @@ def test_akun_list_leaves_wajib_blank_on_employee_accounts(client, staff, tree, 
     assert len(cells) == 5
     assert sum("icon-yes" in c for c in cells) == 1 and not any("icon-no" in c for c in cells)
     assert cells.count("—") == 4, "not applicable, not a red cross"
+
+
+def test_a_taken_handle_names_its_owner_only_to_who_may_see_them(client, staff, tree, oki, dedi):
+    """Siti's @siti.rahayu is in Dinas Kesehatan: Oki is told whose it is,
+    Dedi of another dinas only that it is taken and whom to ask."""
+    add = reverse("admin:registry_akunmedsos_add")
+    client.force_login(oki)
+    form = client.get(add).context["adminform"].form
+    assert "instansi" not in form.fields and "wajib_diikuti" not in form.fields
+    assert form.fields["username"].widget.attrs["size"] == 60
+    rudi = staff.rudi
+    answer = client.post(add, {"platform": "", "username": "https://www.instagram.com/siti.rahayu/", "pegawai": rudi.pk})
+    errors = answer.context["adminform"].form.errors
+    assert errors["username"] == [
+        f"Akun ini sudah terdaftar atas nama {staff.siti}; ubah akun itu bila pemiliknya keliru."]
+    assert "Siti Rahayu" in errors["username"][0]
+    assert "__all__" not in errors, "one message, not the constraint's too"
+
+    client.force_login(dedi)
+    answer = client.post(add, {"platform": "instagram", "username": "siti.rahayu", "pegawai": staff.maya.pk})
+    message = answer.context["adminform"].form.errors["username"][0]
+    assert message == "Akun ini sudah terdaftar atas nama pegawai di instansi lain; hubungi BKD bila ini keliru."
+    assert "Siti" not in answer.content.decode()

@@ -1,11 +1,13 @@
 """Evaluation lists, recap, home page: scope, filters, counts, queries."""
 
+import base64
 import io
 import re
 from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registry.models import Instansi, Kepatuhan, Pegawai, Pengaturan, kepatuhan_expression, record_day
@@ -249,6 +251,24 @@ def test_letterhead_is_edited_in_the_admin(client, world, ani):
     html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
     assert "PEMERINTAH PROVINSI SUMATERA SELATAN" in html and "Palembang, " in html
     assert Pengaturan.objects.count() == 1
+    form = client.get(change["Location"]).content.decode()
+    assert 'name="kop_instansi"' in form and 'size="80"' in form, "letterhead lines fit their field"
+
+
+def test_a_logo_prints_at_the_left_of_the_letterhead(client, world, ani, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(ani)
+    url = reverse("admin:registry_pengaturan_change", args=[Pengaturan.current().pk])
+    data = {"kop_pemda": "PEMERINTAH KABUPATEN SUKAMAJU", "kop_instansi": "BKPSDM", "kop_alamat": "",
+            "tempat": "Sukamaju", "ttd_jabatan": "Kepala BKD", "ttd_nama": "", "ttd_nip": "", "kedaluwarsa_hari": "180"}
+    too_big = SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * (600 * 1024), content_type="image/png")
+    refused = client.post(url, {**data, "kop_logo": too_big})
+    assert "Logo paling besar 512 KB" in refused.content.decode()
+    logo = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n-logo-", content_type="image/png")
+    assert client.post(url, {**data, "kop_logo": logo}).status_code == 302
+    html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
+    assert '<img class="logo" src="data:image/png;base64,' in html
+    assert base64.b64encode(b"\x89PNG\r\n\x1a\n-logo-").decode() in html
 
 
 def test_keterangan_names_what_each_person_lacks(client, tree, vina, django_assert_max_num_queries):

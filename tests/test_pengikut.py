@@ -1,5 +1,7 @@
 """Follower lists of official accounts: every format, preview, confirm, limits."""
 
+import datetime
+import re
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -7,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from registry import followers, sheets
 from registry.models import Impor, Kepatuhan, Pegawai, StatusImpor, Verifikasi
@@ -235,3 +238,19 @@ def test_command_line_refuses_the_wrong_account_and_an_unchecked_drop(world):
     call_command("import_followers", "instagram", "humas.uji", str(DATA / "followers_1.json"), "--turun-diperiksa",
                  stdout=StringIO())
     assert Verifikasi.objects.filter(akun=world.humas, sumber="DAFTAR_PENGIKUT").get().jumlah_pengikut == 3
+
+
+def test_follower_chart_has_dated_axes_from_zero(client, world, vina):
+    for days, count in [(30, 36120), (9, 37538), (2, 37902)]:
+        Verifikasi.objects.create(akun=world.humas, hasil="VALID", jumlah_pengikut=count,
+                                  waktu=timezone.now() - datetime.timedelta(days=days))
+    client.force_login(vina)
+    html = client.get(reverse("admin:registry_akunmedsos_statistik", args=[world.humas.pk])).content.decode()
+    assert 'id="grafik-pengikut"' in html
+    assert ">0</text>" in html and ">50.000</text>" in html, "the y axis starts at zero, up to a round top"
+    first = formats.date_format(timezone.localdate() - datetime.timedelta(days=30), "j M Y")
+    assert f">{first}</text>" in html, "the x axis is dated"
+    assert ">37.538<" in html, "thousand separators in the table"
+    # Points are placed by date: the gap of 21 days is wider than the gap of 7.
+    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', html)]
+    assert xs[1] - xs[0] > 2 * (xs[2] - xs[1])
