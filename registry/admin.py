@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.forms import SelectableFieldsExportForm
 from import_export.formats.base_formats import CSV, XLSX
 
 from registry import handles, identity, resources, sheets, views
@@ -128,12 +129,28 @@ class ImporPegawaiForm(ImporForm):
         return cleaned
 
 
+class EksporForm(SelectableFieldsExportForm):
+    """The export form as a clerk reads it: each column by the heading it
+    gets in the file ("NIP", not "Nip (NIP)"), and Excel chosen already."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        field = self.fields["format"]
+        field.choices = [(value, label) for value, label in field.choices if value != ""]
+        field.initial = field.choices[0][0]
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field else super()._get_field_label(resource, field_name)
+
+
 class Ekspor(ExportActionMixin):
     """django-import-export's export: the button, the form with its choice of
     columns, "export selected" and the permission code; the file itself is
     streamed from the database (``Resource.export_rows``)."""
 
     formats = [XLSX, CSV]
+    export_form_class = EksporForm
 
     def get_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}

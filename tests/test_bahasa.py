@@ -77,3 +77,11 @@ def test_no_page_shows_djangos_wrong_indonesian(client, tree, ani, oki):
     assert "Perbaiki kesalahan di bawah ini." in invalid
     assert "Dapat menambah pegawai" in seen[reverse("admin:auth_group_add")]
     assert "Anda sudah keluar" in seen["keluar"]
+
+
+def test_export_form_names_columns_as_in_the_file_and_picks_excel(client, tree, ani):
+    client.force_login(ani)
+    html = client.get(reverse("admin:registry_pegawai_export")).content.decode()
+    labels = re.findall(r"<label[^>]*>\s*(.*?)\s*</label>", html, re.S)
+    assert "NIP" in labels and "KODE INSTANSI" in labels and "Nip (NIP)" not in labels
+    assert '<option value="0" selected>xlsx</option>' in html and ">---<" not in html
