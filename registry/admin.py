@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.contrib.auth.models import Group, User
+from django.templatetags.static import static
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -19,6 +19,9 @@ from import_export.formats.base_formats import CSV, XLSX
 from registry import handles, identity, resources, sheets, views
 from registry.filters import UnitChoiceField
 from registry.models import (
+    ADMIN_BKD,
+    OPERATOR_OPD,
+    ROLES,
     AkunMedsos,
     HasilVerifikasi,
     Impor,
@@ -29,10 +32,7 @@ from registry.models import (
     Platform,
     StatusImpor,
     Verifikasi,
-    ADMIN_BKD,
-    OPERATOR_OPD,
     ProfilPengguna,
-    ROLES,
     apply_verification,
     record_bulk_result,
     role_of,
@@ -588,7 +588,9 @@ class AkunMedsosForm(forms.ModelForm):
         # The field's error replaces the constraint's generic message.
         if self.user is not None and AkunMedsos.objects.for_user(self.user).filter(pk=taken.pk).exists():
             owner = taken.pegawai or taken.instansi
-            self.add_error("username", f"Akun ini sudah terdaftar atas nama {owner}; ubah akun itu bila pemiliknya keliru.")
+            self.add_error(
+                "username", f"Akun ini sudah terdaftar atas nama {owner}; ubah akun itu bila pemiliknya keliru."
+            )
         else:
             self.add_error(
                 "username", "Akun ini sudah terdaftar atas nama pegawai di instansi lain; hubungi BKD bila ini keliru."
@@ -845,7 +847,8 @@ class AkunMedsosAdmin(ImporEkspor, ScopedAdmin):
     def wajib_tampil(self, obj):
         if not obj.instansi_id:
             return ""
-        return _boolean_icon(obj.wajib_diikuti)
+        icon = "yes" if obj.wajib_diikuti else "no"
+        return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), obj.wajib_diikuti)
 
     @admin.display(description="mengikuti akun resmi")
     def diikuti(self, obj):
@@ -986,15 +989,11 @@ class ImporAdmin(ScopedAdmin):
     list_select_related = ["pengguna"]
     date_hierarchy = "waktu"
 
-    def get_queryset(self, request):
-        # Abandoned previews are closed by the nightly bersihkan_impor; until
-        # then the list already calls them what they are.
-        self.stale_before = resources.stale_before()
-        return super().get_queryset(request)
-
+    # Abandoned previews are closed by the nightly bersihkan_impor; until
+    # then the list already calls them what they are.
     @admin.display(description="status", ordering="status")
     def status_tampil(self, obj):
-        if obj.status == StatusImpor.PRATINJAU and obj.waktu < self.stale_before:
+        if obj.status == StatusImpor.PRATINJAU and obj.waktu < resources.stale_before():
             return StatusImpor.KEDALUWARSA.label
         return obj.get_status_display()
 
@@ -1033,6 +1032,7 @@ class PengaturanAdmin(admin.ModelAdmin):
 
 
 # Pengguna ----------------------------------------------------------------------
+
 
 class PeranForm(forms.ModelForm):
     """The user form's part that sets a user up in one place: the role, an
@@ -1086,13 +1086,12 @@ class PeranForm(forms.ModelForm):
         user.groups.add(Group.objects.get(name=role))
         before = self.initial.get("instansi")
         if role != OPERATOR_OPD:
-            for unit in Instansi.objects.filter(operator=user):
-                unit.operator.remove(user)
+            user.instansi_dioperasikan.clear()
         else:
             chosen = self.cleaned_data["instansi"]
             if before and before != chosen.pk:
-                Instansi.objects.get(pk=before).operator.remove(user)
-            chosen.operator.add(user)
+                user.instansi_dioperasikan.remove(before)
+            user.instansi_dioperasikan.add(chosen)
         ProfilPengguna.objects.update_or_create(pengguna=user, defaults={"nip": self.cleaned_data["nip"]})
 
 

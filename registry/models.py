@@ -187,9 +187,13 @@ class Instansi(models.Model):
             ),
         ]
         indexes = [
-            # Scoping and subtree filters: jalur LIKE 'prefix%', and the
-            # changelist's tree order.
+            # The changelist's tree order, ORDER BY jalur.
             models.Index(fields=["jalur"], name="registry_inst_jalur_idx"),
+            # Scoping and subtree filters, jalur LIKE 'prefix%': PostgreSQL
+            # uses a plain index for LIKE only under the C collation, so its
+            # pattern operator class. SQLite ignores the class and keeps a
+            # second plain index, cheap on a table of units.
+            models.Index(fields=["jalur"], name="registry_inst_jalur_pola_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
@@ -559,6 +563,9 @@ class AkunMedsos(models.Model):
                 condition=Q(wajib_diikuti=True),
                 name="registry_akun_wajib_idx",
             ),
+            # The changelist's order, ORDER BY username, platform LIMIT 50:
+            # read from the index instead of sorting 1.5 M accounts.
+            models.Index(fields=["username", "platform"], name="registry_akun_username_idx"),
         ]
 
     def __str__(self):
@@ -685,6 +692,16 @@ class SumberVerifikasi(models.TextChoices):
     DAFTAR_PENGIKUT = "DAFTAR_PENGIKUT", "Daftar pengikut"
 
 
+def image_validators(what, size_validator):
+    """An uploaded picture (screenshot, logo): its type, then its size."""
+    return [
+        FileExtensionValidator(
+            ["png", "jpg", "jpeg", "webp"], message=f"{what} harus berupa gambar PNG, JPG atau WEBP."
+        ),
+        size_validator,
+    ]
+
+
 def validate_screenshot_size(file):
     if file.size > 5 * 1024 * 1024:
         raise ValidationError("Tangkapan layar paling besar 5 MB; perkecil gambarnya lalu unggah ulang.")
@@ -723,12 +740,7 @@ class Verifikasi(models.Model):
         "bukti (tangkapan layar)",
         upload_to="bukti/%Y/%m/",
         blank=True,
-        validators=[
-            FileExtensionValidator(
-                ["png", "jpg", "jpeg", "webp"], message="Tangkapan layar harus berupa gambar PNG, JPG atau WEBP."
-            ),
-            validate_screenshot_size,
-        ],
+        validators=image_validators("Tangkapan layar", validate_screenshot_size),
     )
     jumlah_pengikut = models.PositiveIntegerField(
         "jumlah pengikut", null=True, blank=True, help_text="Untuk akun resmi: jumlah pengikut yang terlihat."
@@ -816,12 +828,12 @@ class Impor(models.Model):
         return f"{self.get_jenis_display()}: {self.nama_berkas} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"
 
 
+LOGO_MAX_BYTES = 512 * 1024
+
+
 def validate_logo_size(file):
     if file.size > LOGO_MAX_BYTES:
         raise ValidationError("Logo paling besar 512 KB; perkecil gambarnya lalu unggah ulang.")
-
-
-LOGO_MAX_BYTES = 512 * 1024
 
 
 class ProfilPengguna(models.Model):
@@ -865,12 +877,7 @@ class Pengaturan(models.Model):
         "kop: logo",
         upload_to="kop/",
         blank=True,
-        validators=[
-            FileExtensionValidator(
-                ["png", "jpg", "jpeg", "webp"], message="Logo harus berupa gambar PNG, JPG atau WEBP."
-            ),
-            validate_logo_size,
-        ],
+        validators=image_validators("Logo", validate_logo_size),
         help_text="Opsional. Dicetak di kiri kop surat; PNG, JPG atau WEBP, paling besar 512 KB.",
     )
     tempat = models.CharField(

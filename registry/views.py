@@ -128,7 +128,7 @@ def preparer_role(user):
     """The user's role as a printed list names its preparer."""
     role = role_of(user)
     if role == OPERATOR_OPD:
-        return " ".join([role, *own_units(user)[:1]])
+        return " ".join([role, *(own_units(user) or [])[:1]])
     return role or "Petugas"
 
 
@@ -703,7 +703,8 @@ def _summary(form, unit, rows, total):
     if rows:
         lines += ["", "Patuh per unit:"]
         for row in sorted(rows, key=lambda r: (r["patuh_persen"], r["nama"])):
-            lines.append(f"- {row['nama']}: {_percent(row['patuh_persen'])}% ({ribuan(row['patuh'])}/{ribuan(row['aktif'])})")
+            counted = f"{ribuan(row['patuh'])}/{ribuan(row['aktif'])}"
+            lines.append(f"- {row['nama']}: {_percent(row['patuh_persen'])}% ({counted})")
     return "\n".join(lines)
 
 

@@ -423,7 +423,8 @@ def test_a_taken_handle_names_its_owner_only_to_who_may_see_them(client, staff, 
     assert "instansi" not in form.fields and "wajib_diikuti" not in form.fields
     assert form.fields["username"].widget.attrs["size"] == 60
     rudi = staff.rudi
-    answer = client.post(add, {"platform": "", "username": "https://www.instagram.com/siti.rahayu/", "pegawai": rudi.pk})
+    pasted = "https://www.instagram.com/siti.rahayu/"
+    answer = client.post(add, {"platform": "", "username": pasted, "pegawai": rudi.pk})
     errors = answer.context["adminform"].form.errors
     assert errors["username"] == [
         f"Akun ini sudah terdaftar atas nama {staff.siti}; ubah akun itu bila pemiliknya keliru."]

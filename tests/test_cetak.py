@@ -54,7 +54,8 @@ def rows_per_page(pages):
 @pytest.fixture
 def printed_500(client, tree, vina, tmp_path):
     """A 500-row list printed by Vina, whose NIP the print names as its preparer."""
-    Pengaturan.objects.filter(pk=1).update(tempat="Palembang", ttd_nama="Drs. Kepala Badan", ttd_nip="196801011990031001")
+    Pengaturan.objects.filter(pk=1).update(
+        tempat="Palembang", ttd_nama="Drs. Kepala Badan", ttd_nip="196801011990031001")
     vina.first_name, vina.last_name = "Vina", "Oktaviani"
     vina.save()
     ProfilPengguna.objects.create(pengguna=vina, nip="199003152015032001")
