@@ -150,6 +150,16 @@ def test_search_by_grouped_nip_name_or_pasted_profile(client, staff, vina):
     assert shown(client, vina, "pegawai", q="https://instagram.com/Joko.Susilo/") == {staff.joko}
 
 
+def test_search_matches_name_or_account_once_and_stays_in_scope(client, staff, tree, vina, oki):
+    make_akun(staff.siti, "tiktok", "siti_rahayu")
+    # Her name and both her accounts match: she is listed once.
+    client.force_login(vina)
+    found = client.get(url("pegawai_changelist"), {"q": "siti"}).context["cl"].result_list
+    assert [p.nama for p in found] == ["Siti Rahayu"]
+    assert shown(client, oki, "pegawai", q="maya") == set(), "Maya works in Dinas Pendidikan"
+    assert shown(client, oki, "pegawai", q="rudi") == {staff.rudi}
+
+
 def test_changelist_shows_counts_and_state(client, staff, vina):
     client.force_login(vina)
     page = client.get(url("pegawai_changelist")).content.decode()
