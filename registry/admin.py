@@ -556,8 +556,8 @@ class AkunMedsosForm(forms.ModelForm):
         model = AkunMedsos
         fields = "__all__"
 
-    @classmethod
-    def for_user(cls, form_class, user):
+    @staticmethod
+    def for_user(form_class, user):
         form_class.user = user
         return form_class
 

@@ -1,11 +1,10 @@
 import base64
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from collections import defaultdict
-
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Length, Lower, Substr
@@ -642,12 +641,18 @@ def apply_verification(verifikasi, checked=()):
     """
     akun = verifikasi.akun
     seen = {a.pk for a in verifikasi.mengikuti.all()}
-    unseen = {a.pk for a in checked} - seen
-    if unseen:
-        akun.mengikuti.remove(*unseen)
-    if seen:
-        akun.mengikuti.add(*seen)
+    set_follows(akun, {a.pk for a in checked}, seen)
     akun.refresh_status()
+
+
+def set_follows(akun, looked_at, following):
+    """Follows of ``akun`` to the official accounts ``looked_at`` (ids):
+    those in ``following`` and no others; other follows are left alone."""
+    not_following = set(looked_at) - set(following)
+    if not_following:
+        akun.mengikuti.remove(*not_following)
+    if following:
+        akun.mengikuti.add(*following)
 
 
 @transaction.atomic
@@ -667,12 +672,7 @@ def undo_verification(verifikasi, checked, followed_before):
     again. Only for the latest check of its account: undoing an older one
     would leave the newer check's follows half-applied."""
     akun = verifikasi.akun
-    checked, followed_before = set(checked), set(followed_before) & set(checked)
-    now_followed = set(akun.mengikuti.filter(pk__in=checked).values_list("pk", flat=True))
-    if now_followed - followed_before:
-        akun.mengikuti.remove(*(now_followed - followed_before))
-    if followed_before - now_followed:
-        akun.mengikuti.add(*(followed_before - now_followed))
+    set_follows(akun, checked, set(followed_before) & set(checked))
     screenshot = verifikasi.bukti.name
     verifikasi.delete()
     if screenshot:

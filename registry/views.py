@@ -132,20 +132,21 @@ def preparer_role(user):
     return role or "Petugas"
 
 
-def print_context(request, title, filters, unit, back, subtitle=""):
+def print_context(request, title, filters, unit, list_url, subtitle=""):
     """What every printed list carries: letterhead and signatory for
     ``unit``, who prepared it and when, the filters, the orientation and
-    where *Kembali* goes when the print has no page to go back to."""
+    where *Kembali* goes when the print has no page to go back to (the list
+    at ``list_url`` with the same filters)."""
     settings_row = Pengaturan.current()
     jabatan, nama, nip = settings_row.signatory(unit)
     user = request.user
     profile = ProfilPengguna.objects.filter(pengguna=user).first()
     landscape = request.GET.get("orientasi") == "lanskap"
-    query = request.GET.copy()
-    if landscape:
-        query.pop("orientasi")
-    else:
-        query["orientasi"] = "lanskap"
+    filters_only = request.GET.copy()
+    filters_only.pop("orientasi", None)
+    other_orientation = filters_only.copy()
+    if not landscape:
+        other_orientation["orientasi"] = "lanskap"
     return {
         "title": title,
         "subjudul": subtitle,
@@ -160,8 +161,8 @@ def print_context(request, title, filters, unit, back, subtitle=""):
                     "jabatan": preparer_role(user)},
         "dicetak": timezone.localtime(),
         "lanskap": landscape,
-        "orientasi_url": f"?{query.urlencode()}",
-        "kembali": back,
+        "orientasi_url": f"?{other_orientation.urlencode()}",
+        "kembali": f"{list_url}?{filters_only.urlencode()}",
     }
 
 
@@ -479,12 +480,16 @@ def _keterangan(people, platform=None):
             "instansi_id", "akun_id", "akun__platform", "akun__username"
         ):
             required[unit].append((official, _akun_singkat(name, username)))
-        # DESIGN §3's follow (valid_follows): a valid account on the official account's platform.
+        # Follows as DESIGN §3 counts them, by the rule's own definition.
+        counted = valid_follows(
+            pegawai=OuterRef("from_akunmedsos__pegawai_id"),
+            official=OuterRef("to_akunmedsos_id"),
+            platform=OuterRef("to_akunmedsos__platform"),
+        )
         followed = set(
             AkunMedsos.mengikuti.through.objects.filter(
+                Exists(counted),
                 from_akunmedsos__pegawai__in=[p.pk for p in following],
-                from_akunmedsos__hasil_terakhir=HasilVerifikasi.VALID,
-                from_akunmedsos__platform=F("to_akunmedsos__platform"),
                 to_akunmedsos__in={official for units in required.values() for official, _ in units},
             ).values_list("from_akunmedsos__pegawai_id", "to_akunmedsos_id")
         )
@@ -528,14 +533,12 @@ def evaluasi_cetak(request, jenis):
     unit, subtitle = _subject(filterset, request)
     platform = filterset.form.cleaned_data.get("platform")
     rows = list(_evaluasi_rows(filterset.qs.iterator(chunk_size=EVALUASI_BATCH), platform))
-    query = request.GET.copy()
-    query.pop("orientasi", None)
-    back = reverse("admin:registry_evaluasi", args=[jenis]) + f"?{query.urlencode()}"
+    list_url = reverse("admin:registry_evaluasi", args=[jenis])
     return TemplateResponse(
         request,
         "registry/cetak_evaluasi.html",
         {
-            **print_context(request, EVALUASI[jenis][0], filterset.in_words(), unit, back, subtitle),
+            **print_context(request, EVALUASI[jenis][0], filterset.in_words(), unit, list_url, subtitle),
             "rows": rows,
             # The last three rows are kept with the signatures.
             "penutup_dari": max(len(rows) - 2, 1),
@@ -715,13 +718,10 @@ def rekap_cetak(request):
     form, unit, rows, total = _rekap(request)
     if unit is None:
         raise Http404("Saring tidak sah; kembali ke rekap dan perbaiki pilihan saringan.")
-    query = request.GET.copy()
-    query.pop("orientasi", None)
-    back = reverse("admin:registry_rekap") + f"?{query.urlencode()}"
     return TemplateResponse(
         request,
         "registry/cetak_rekap.html",
-        {**print_context(request, REKAP_TITLE, form.in_words(unit), unit, back, unit.nama),
+        {**print_context(request, REKAP_TITLE, form.in_words(unit), unit, reverse("admin:registry_rekap"), unit.nama),
          "rows": rows, "total": total, "since": form.chosen.get("bandingkan")},
     )
 
