@@ -20,13 +20,18 @@ _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 # Spaces of every kind (a cell copied from a web page brings U+00A0), dots
 # and dashes are only visual grouping of the digits.
 _SEPARATORS = re.compile(r"[\s\u00a0\u2007\u202f\u200b.\-\u2010-\u2015]+")
-_LABELS = {label: re.compile(rf"^{label}\s*[:.]?\s*", re.IGNORECASE) for label in ("NIP", "NIK")}
+# A pasted "NIP: …"; a combined "NIP/NIK" column may hold either label.
+_LABELS = {
+    label: re.compile(rf"^(?:{words})\s*[:.]?\s*", re.IGNORECASE)
+    for label, words in [("NIP", "NIP"), ("NIK", "NIK"), ("NIP/NIK", "NIP|NIK")]
+}
 
 
 def normalise(value, label):
     """Return the bare digits of a NIP or NIK, or "" when nothing was given.
 
-    ``label`` ("NIP" or "NIK") only names the number in error messages.
+    ``label`` ("NIP", "NIK", or "NIP/NIK" for a combined column) names the
+    number in error messages.
     Anything that came through an Excel number cell is rejected, never
     repaired: the lost digits cannot be recovered.
     """

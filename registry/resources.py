@@ -243,12 +243,20 @@ class RegistryResource(resources.ModelResource):
         return table.headers[table.columns[name]]
 
     def read_identity(self, table, cells, row, name):
-        if name not in table.columns:
+        """The row's NIP or NIK. Rosters often keep one "NIP/NIK" column:
+        there 16 digits are a NIK and anything else is read as a NIP."""
+        column = name if name in table.columns else "nip_nik"
+        if column not in table.columns:
             return None
         try:
-            value = identity.normalise(table.cell(cells, name), name.upper())
+            label = "NIP/NIK" if column == "nip_nik" else name.upper()
+            value = identity.normalise(table.cell(cells, column), label)
         except ValidationError as e:
-            row.problems.append([self.column(table, name), e.messages[0]])
+            # A combined column's problem is said once, with the NIP.
+            if column == name or name == "nip":
+                row.problems.append([self.column(table, column), e.messages[0]])
+            return None
+        if column == "nip_nik" and (name == "nik") != (len(value) == 16):
             return None
         return value or None
 
@@ -415,6 +423,7 @@ class PegawaiResource(RegistryResource):
     aliases = _aliases({
         "NIP": "nip", "NIP BARU": "nip",
         "NIK": "nik",
+        "NIP/NIK": "nip_nik", "NIK/NIP": "nip_nik",
         "NAMA": "nama", "NAMA LENGKAP": "nama", "NAMA PEGAWAI": "nama",
         "JABATAN": "jabatan", "NAMA JABATAN": "jabatan",
         "UNIT KERJA": "instansi", "INSTANSI": "instansi", "OPD": "instansi", "UNOR": "instansi",
@@ -423,7 +432,7 @@ class PegawaiResource(RegistryResource):
         "STATUS": "status", "STATUS KEPEGAWAIAN": "status", "JENIS PEGAWAI": "status",
         "AKTIF": "aktif",
     })
-    required = [{"nip", "nik"}, {"nama"}]
+    required = [{"nip", "nik", "nip_nik"}, {"nama"}]
     template_columns = [
         ("NIP", True), ("NIK", True), ("NAMA", False), ("JABATAN", False),
         ("UNIT KERJA", False), ("STATUS KEPEGAWAIAN", False),
@@ -644,6 +653,7 @@ class AkunMedsosResource(RegistryResource):
     kind = JenisImpor.AKUN
     aliases = _aliases({
         "NIP": "nip", "NIP BARU": "nip", "NIK": "nik",
+        "NIP/NIK": "nip_nik", "NIK/NIP": "nip_nik",
         "KODE INSTANSI": "kode_instansi",
         "PLATFORM": "platform", "MEDIA SOSIAL": "platform", "JENIS AKUN": "platform",
         "AKUN": "akun", "NAMA AKUN": "akun", "USERNAME": "akun", "ALAMAT PROFIL": "akun",
@@ -657,7 +667,7 @@ class AkunMedsosResource(RegistryResource):
             ("Threads", "threads"), ("Akun Threads", "threads"),
         ]},
     })
-    required = [{"nip", "nik", "kode_instansi"}]
+    required = [{"nip", "nik", "nip_nik", "kode_instansi"}]
     template_columns = [("NIP", True), ("NIK", True), ("PLATFORM", False), ("AKUN", False)]
     template_example = ["198503122010011003", "", "Instagram", "https://www.instagram.com/budi.santoso/"]
     template_choices = {"PLATFORM": ["Instagram", "TikTok", "Facebook", "X", "YouTube", "Threads"]}

@@ -420,3 +420,22 @@ def test_account_import_counts_accounts_not_rows(client, tree, oki):
     done = confirm(client, "akunmedsos", preview)
     assert "4 akun baru dari 2 baris" in client.get(done["Location"]).content.decode()
     assert AkunMedsos.objects.count() == 4
+
+
+def test_one_nip_nik_column_as_offices_keep_it(client, tree, oki):
+    """A roster from another office: one "NIP / NIK" column (dotted NIP, a NIP
+    typed as a number, NIKs of contract staff), a typo of the unit, a signature block."""
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "nominatif_nip_nik.xlsx")
+    reasons = rejected(preview)
+    assert reasons[(6, "NIP / NIK")].startswith("NIP/NIK tersimpan sebagai angka")
+    assert "maksud Anda: Dinas Kesehatan?" in reasons[(7, "UNIT KERJA")]
+    assert preview.context["footer"] == [10, 15]
+    assert preview.context["plan"].ignored == ["No."]
+    assert preview.context["counts"] == {"baru": 2, "berubah": 0, "tetap": 0, "ditolak": 2}
+    confirm(client, "pegawai", preview, hanya_valid="1")
+    people = {p.nama: (p.nip, p.nik, p.status_kepegawaian) for p in Pegawai.objects.all()}
+    assert people == {
+        "Hj. Sri Wahyuni, S.Kep": ("198503122010011003", None, "PNS"),
+        "Deni Saputra": (None, "1671024507950004", "NON_ASN"),
+    }
