@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 # Django names its default permissions in English ("Can add log entry"),
@@ -24,6 +25,16 @@ def name_permissions_in_indonesian(app_config, using="default", **kwargs):
     Permission.objects.using(using).bulk_update(renamed, ["name"], batch_size=500)
 
 
+def last_login_without_history(sender, user, **kwargs):
+    from django.contrib.auth.models import update_last_login
+
+    user.skip_history_when_saving = True
+    try:
+        update_last_login(sender, user, **kwargs)
+    finally:
+        del user.skip_history_when_saving
+
+
 class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "registry"
@@ -31,3 +42,11 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(name_permissions_in_indonesian, dispatch_uid="registry_izin_berbahasa_indonesia")
+        # django-axes's section of the admin, where the Admin BKD unlocks a
+        # login; its models are named in locale/id (django.po).
+        self.apps.get_app_config("axes").verbose_name = "Keamanan masuk"
+        # A login stamps last_login with save(): not a change of the user.
+        # Connected under django.contrib.auth's own dispatch_uid, which this
+        # app's ready() (listed first) takes before auth's: auth's connect of
+        # update_last_login is then ignored, and this one calls it instead.
+        user_logged_in.connect(last_login_without_history, dispatch_uid="update_last_login")

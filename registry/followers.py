@@ -29,7 +29,7 @@ from registry.models import (
     HasilVerifikasi,
     SumberVerifikasi,
     Verifikasi,
-    apply_verification,
+    record_verification,
     refresh_owners,
 )
 
@@ -69,12 +69,12 @@ def read(data, file_name, platform):
     if data.startswith(b"PK\x03\x04"):
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, ValueError, EOFError):
+            if "xl/workbook.xml" in archive.namelist():
+                result = _from_cells(data, file_name, platform)
+            else:
+                result = _from_archive(archive, platform)
+        except sheets.ZIP_ERRORS:
             raise sheets.FileRejected("Arsip ZIP rusak atau tidak lengkap; unduh ulang dari platformnya.") from None
-        if "xl/workbook.xml" in archive.namelist():
-            result = _from_cells(data, file_name, platform)
-        else:
-            result = _from_archive(archive, platform)
     else:
         result = _from_document(data, file_name, platform)
     named = _INSTAGRAM_ARCHIVE.match(file_name.rsplit("/", 1)[-1]) if platform == "instagram" else None
@@ -176,9 +176,10 @@ def _from_document(data, file_name, platform):
     if stripped.startswith(("{", "[")):
         try:
             node = json.loads(stripped)
-        except ValueError:
+            result = _collect(_json_entries(node), platform)
+        except (ValueError, RecursionError):
+            # No export nests a list of followers a thousand levels deep.
             raise sheets.FileRejected(f"Berkas JSON {file_name} rusak; unduh ulang dari platformnya.") from None
-        result = _collect(_json_entries(node), platform)
         profiles = [node[k] for k in _TIKTOK_PROFILE_KEYS if k in node] if isinstance(node, dict) else []
         owner = next(filter(None, map(_tiktok_owner, profiles)), None)
         if owner:
@@ -289,10 +290,11 @@ def apply(official, result, pemeriksa, file_name):
         ).delete()
     # Write path: a follower list applied.
     refresh_owners(added + removed)
-    verifikasi = Verifikasi.objects.create(
-        akun=official,
-        pemeriksa=pemeriksa,
-        hasil=HasilVerifikasi.VALID,
+    return record_verification(
+        official,
+        pemeriksa,
+        HasilVerifikasi.VALID,
+        melalui=f"daftar pengikut {file_name}",
         sumber=SumberVerifikasi.DAFTAR_PENGIKUT,
         jumlah_pengikut=result.followers,
         catatan=(
@@ -301,5 +303,3 @@ def apply(official, result, pemeriksa, file_name):
             f"tidak terdaftar."
         ),
     )
-    apply_verification(verifikasi)
-    return verifikasi

@@ -164,7 +164,10 @@ def _platform_of(host):
 def _username_from_url(text):
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "Invalid IPv6 URL": an unmatched [ in the host
+        raise ValidationError("alamat ini bukan tautan yang sah; salin ulang alamat profilnya", code="not_profile") from None
     platform = _platform_of(parts.hostname or "")
     segments = [s for s in parts.path.split("/") if s]
     if platform == FACEBOOK and segments[:1] == ["profile.php"]:

@@ -178,6 +178,11 @@ def gender_from_nik(nik):
     return "P" if int(nik[6:8]) > 40 else "L"
 
 
+def masked(nik):
+    """A NIK as seen by those who do not edit Non-ASN staff: 3273**********01."""
+    return f"{nik[:4]}{'*' * (len(nik) - 6)}{nik[-2:]}" if nik else ""
+
+
 def grouped(number):
     """A NIP in its official grouping (birth date, appointment, gender,
     sequence: "19780320 200408 1 172"); a NIK, which has none, as it is."""

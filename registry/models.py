@@ -5,13 +5,17 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Length, Lower, Substr
 from django.db.models.lookups import Exact
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.contrib.auth.models import User
+from simple_history import register
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from registry import handles, identity
 
@@ -35,6 +39,13 @@ def role_of(user):
     return next((role for role in ROLES if role in names), "")
 
 
+def sees_full_nik(user):
+    """Whether ``user`` sees NIKs in full (UU 27/2022, minimum exposure):
+    only those who edit staff, Non-ASN included; others see them masked
+    (identity.masked). None is the command line, run by the server's admin."""
+    return user is None or user.has_perm("registry.change_pegawai")
+
+
 def scope_paths(user):
     """The tree paths under which ``user`` may see data, or None for everything.
 
@@ -55,31 +66,14 @@ def scope_paths(user):
     return user._registry_scope_paths
 
 
-def _under(model, paths, *path_fields):
-    """Q matching rows of ``model`` whose path, through any of ``path_fields``, is in scope.
-
-    Several ways into the tree (an account's owner's unit, or an official
-    account's own unit) are one ``IN`` over a ``UNION ALL`` of each way's
-    rows: PostgreSQL plans that as a semi-join from the units in scope down,
-    where an ``OR`` of two ``IN`` lists makes it test every row of the table
-    (bench/skala_bench.py, one regency's operator at 1M: the awaiting count
-    of Beranda 536 ms, the verification list 773 ms, both scanning 1.5 M
-    accounts)."""
+def _under(model, paths, field):
+    """Q matching rows of ``model`` whose path (``field``) is in scope: nested
+    ``IN (SELECT …)``, not joins, so that PostgreSQL builds the set once, from
+    the units in scope down, and probes it per row (bench/skala_bench.py,
+    one OPD's operator at 1M: account list 1.5 s → 0.3 s, verification list
+    1.4 s → 0.2 s). Every path is ORed inside the innermost subquery."""
     if not paths:
         return Q(pk__in=[])
-    if len(path_fields) == 1:
-        return _path_under(model, path_fields[0], paths)
-    ways = [model._default_manager.filter(_path_under(model, f, paths)).order_by().values("pk") for f in path_fields]
-    return Q(pk__in=ways[0].union(*ways[1:], all=True))
-
-
-def _path_under(model, field, paths):
-    """One path field as nested ``IN (SELECT …)``, not joins: PostgreSQL
-    cannot filter an OR across two joined tables (an account's owner's unit,
-    or an official account's unit) before joining every account; with
-    subqueries it builds each set once, from the units in scope down, and
-    probes it per row (bench/skala_bench.py, one OPD's operator at 1M:
-    account list 1.5 s → 0.3 s, verification list 1.4 s → 0.2 s)."""
     head, _, rest = field.partition("__")
     if not rest:
         q = Q(pk__in=[])
@@ -87,7 +81,7 @@ def _path_under(model, field, paths):
             q |= Q(**{f"{head}__startswith": path})
         return q
     related = model._meta.get_field(head).related_model
-    return Q(**{f"{head}__in": related.objects.filter(_path_under(related, rest, paths)).order_by().values("pk")})
+    return Q(**{f"{head}__in": related.objects.filter(_under(related, paths, rest)).order_by().values("pk")})
 
 
 def subquery_count(queryset):
@@ -111,13 +105,18 @@ def outermost(paths):
 
 
 class ScopedQuerySet(models.QuerySet):
-    path_fields = ()
+    path_field = ""
 
     def for_user(self, user):
         paths = scope_paths(user)
         if paths is None:
             return self
-        return self.filter(_under(self.model, paths, *self.path_fields))
+        return self.filter(_under(self.model, paths, self.path_field))
+
+
+def path_depth(jalur):
+    """How far below the root the unit at ``jalur`` is (the root: 0)."""
+    return max(jalur.count("/") - 1, 0)
 
 
 def path_ids(jalur):
@@ -133,7 +132,7 @@ def chunked(values, size=1000):
 
 
 class InstansiQuerySet(ScopedQuerySet):
-    path_fields = ("jalur",)
+    path_field = "jalur"
 
     def subtree(self, instansi):
         """``instansi`` and every unit below it."""
@@ -175,6 +174,9 @@ class Instansi(models.Model):
     jalur = models.CharField("jalur pohon", max_length=255, editable=False, default="")
 
     objects = InstansiQuerySet.as_manager()
+    # Who changed what, when and through what (README, "Riwayat"); the
+    # path is derived from the parent, which is recorded.
+    history = HistoricalRecords(excluded_fields=["jalur"], m2m_fields=[operator], verbose_name="riwayat instansi")
 
     class Meta:
         verbose_name = "instansi"
@@ -212,7 +214,7 @@ class Instansi(models.Model):
 
     @property
     def kedalaman(self):
-        return max(self.jalur.count("/") - 1, 0)
+        return path_depth(self.jalur)
 
     @property
     def ancestor_ids(self):
@@ -299,7 +301,7 @@ def identity_errors(status, nip, nik, skip=()):
 
 
 class PegawaiQuerySet(ScopedQuerySet):
-    path_fields = ("instansi__jalur",)
+    path_field = "instansi__jalur"
 
 
 def valid_follows(pegawai, official, platform):
@@ -380,6 +382,10 @@ class Pegawai(models.Model):
     diubah_pada = models.DateTimeField("diubah pada", auto_now=True)
 
     objects = PegawaiQuerySet.as_manager()
+    # The stored state is derived from accounts and checks, which are recorded.
+    history = HistoricalRecords(
+        excluded_fields=["kepatuhan", "dibuat_pada", "diubah_pada"], verbose_name="riwayat pegawai"
+    )
 
     class Meta:
         verbose_name = "pegawai"
@@ -423,7 +429,8 @@ class Pegawai(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.nama} ({self.nip or self.nik})"
+        # Shown to every role (lists, drop-downs, links): a NIK masked.
+        return f"{self.nama} ({self.nip or identity.masked(self.nik)})"
 
     @property
     def jenis_kelamin(self):
@@ -467,15 +474,37 @@ class Platform(models.TextChoices):
     THREADS = handles.THREADS, "Threads"
 
 
+def unit_pemilik_field():
+    """The owner's unit stored on a row, for scope. Not indexed alone: each
+    model's index on (unit_pemilik, …) serves scope and its own order."""
+    return models.ForeignKey(
+        Instansi,
+        verbose_name="unit pemilik",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+
+# "Never checked" as a time before any check (the latest result and its
+# time are set and cleared together), so that "awaiting verification" is one
+# range of one indexed expression instead of an OR that no index serves.
+NEVER_CHECKED = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def last_checked():
+    return Coalesce("diverifikasi_pada", Value(NEVER_CHECKED, output_field=models.DateTimeField()))
+
+
 class AkunMedsosQuerySet(ScopedQuerySet):
-    path_fields = ("pegawai__instansi__jalur", "instansi__jalur")
+    path_field = "unit_pemilik__jalur"
 
     def awaiting_verification(self):
         """Accounts of active staff never checked, or checked too long ago."""
         stale = timezone.now() - datetime.timedelta(days=Pengaturan.current().kedaluwarsa_hari)
-        return self.filter(pegawai__aktif=True).filter(
-            Q(hasil_terakhir__isnull=True) | Q(diverifikasi_pada__lt=stale)
-        )
+        return self.filter(pegawai__aktif=True).alias(diperiksa=last_checked()).filter(diperiksa__lt=stale)
 
 
 class AkunMedsos(models.Model):
@@ -524,8 +553,18 @@ class AkunMedsos(models.Model):
         limit_choices_to={"instansi__isnull": False},
     )
     dibuat_pada = models.DateTimeField("dibuat pada", auto_now_add=True)
+    # The unit whose data this account is (its owner's unit, or the official
+    # account's own), kept by sync_units: scope is then one indexed IN on
+    # the table itself instead of a way through the owner.
+    unit_pemilik = unit_pemilik_field()
 
     objects = AkunMedsosQuerySet.as_manager()
+    # The latest result and the owner's unit are derived (from the checks,
+    # from the owner), and recorded there.
+    history = HistoricalRecords(
+        excluded_fields=["hasil_terakhir", "diverifikasi_pada", "unit_pemilik", "dibuat_pada"],
+        verbose_name="riwayat akun",
+    )
 
     class Meta:
         verbose_name = "akun media sosial"
@@ -577,6 +616,14 @@ class AkunMedsos(models.Model):
             # The changelist's order, ORDER BY username, platform LIMIT 50:
             # read from the index instead of sorting 1.5 M accounts.
             models.Index(fields=["username", "platform"], name="registry_akun_username_idx"),
+            # An operator's scope, unit_pemilik IN (units below X), and the
+            # accounts there awaiting verification (Beranda's count, the
+            # queue): per unit, one range of last_checked(). One regency's
+            # operator at 1M: 223 → 27 ms.
+            models.Index(F("unit_pemilik"), last_checked(), name="registry_akun_unit_tunggu_idx"),
+            # The queue: awaiting accounts, oldest check first, ORDER BY
+            # last_checked(), id LIMIT 1, read from the index.
+            models.Index(last_checked(), F("id"), name="registry_akun_tunggu_idx"),
         ]
 
     def __str__(self):
@@ -621,7 +668,12 @@ class AkunMedsos(models.Model):
         latest = self.verifikasi.order_by("-waktu", "-pk").first()
         self.hasil_terakhir = latest.hasil if latest else None
         self.diverifikasi_pada = latest.waktu if latest else None
-        self.save(update_fields=["hasil_terakhir", "diverifikasi_pada"])
+        # Derived from the checks, whose own history says it all.
+        self.skip_history_when_saving = True
+        try:
+            self.save(update_fields=["hasil_terakhir", "diverifikasi_pada"])
+        finally:
+            del self.skip_history_when_saving
 
     def required_official(self):
         """The official accounts on this platform that the owner must follow."""
@@ -656,9 +708,12 @@ def set_follows(akun, looked_at, following):
 
 
 @transaction.atomic
-def record_verification(akun, pemeriksa, hasil, seen=(), checked=(), **fields):
-    """Record one check of ``akun`` (see ``apply_verification``)."""
-    verifikasi = Verifikasi.objects.create(akun=akun, pemeriksa=pemeriksa, hasil=hasil, **fields)
+def record_verification(akun, pemeriksa, hasil, seen=(), checked=(), melalui="", **fields):
+    """Record one check of ``akun`` (see ``apply_verification``); ``melalui``
+    names the screen in its history ("antrean verifikasi")."""
+    verifikasi = Verifikasi(akun=akun, pemeriksa=pemeriksa, hasil=hasil, **fields)
+    verifikasi._change_reason = melalui
+    verifikasi.save()
     verifikasi.mengikuti.set(seen)
     apply_verification(verifikasi, checked)
     return verifikasi
@@ -689,10 +744,15 @@ def record_bulk_result(accounts, pemeriksa, hasil, catatan=""):
     the latest, so the accounts' state is set without reading the history.
     """
     now = timezone.now()
-    pks = list(accounts.values_list("pk", flat=True))
-    Verifikasi.objects.bulk_create(
-        [Verifikasi(akun_id=pk, waktu=now, pemeriksa=pemeriksa, hasil=hasil, catatan=catatan) for pk in pks],
+    rows = list(accounts.values_list("pk", "unit_pemilik_id"))
+    pks = [pk for pk, _ in rows]
+    bulk_create_with_history(
+        [Verifikasi(akun_id=pk, unit_pemilik_id=unit, waktu=now, pemeriksa=pemeriksa, hasil=hasil, catatan=catatan)
+         for pk, unit in rows],
+        Verifikasi,
         batch_size=500,
+        default_user=pemeriksa,
+        default_change_reason="hasil massal",
     )
     AkunMedsos.objects.filter(pk__in=pks).update(hasil_terakhir=hasil, diverifikasi_pada=now)
     refresh_owners(pks)
@@ -720,7 +780,7 @@ def validate_screenshot_size(file):
 
 
 class VerifikasiQuerySet(ScopedQuerySet):
-    path_fields = ("akun__pegawai__instansi__jalur", "akun__instansi__jalur")
+    path_field = "unit_pemilik__jalur"
 
 
 class Verifikasi(models.Model):
@@ -757,8 +817,11 @@ class Verifikasi(models.Model):
     jumlah_pengikut = models.PositiveIntegerField(
         "jumlah pengikut", null=True, blank=True, help_text="Untuk akun resmi: jumlah pengikut yang terlihat."
     )
+    # Its account's unit_pemilik, for scope (see AkunMedsos.unit_pemilik).
+    unit_pemilik = unit_pemilik_field()
 
     objects = VerifikasiQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["unit_pemilik"], verbose_name="riwayat verifikasi")
 
     class Meta:
         verbose_name = "verifikasi"
@@ -769,8 +832,12 @@ class Verifikasi(models.Model):
             # An account's latest verification and its history inline:
             # WHERE akun = X ORDER BY waktu DESC.
             models.Index(fields=["akun", "-waktu"], name="registry_verif_akun_waktu_idx"),
-            # The changelist's default order, newest first.
-            models.Index(fields=["-waktu"], name="registry_verif_waktu_idx"),
+            # The changelist's default order, newest first, ORDER BY waktu
+            # DESC, id DESC LIMIT 50: read from the index, not sorted.
+            models.Index(fields=["-waktu", "-id"], name="registry_verif_waktu_idx"),
+            # An operator's scope, unit_pemilik IN (units below X), newest
+            # first, and the date drill-down over it.
+            models.Index(fields=["unit_pemilik", "-waktu"], name="registry_verif_unit_waktu_idx"),
         ]
 
     def __str__(self):
@@ -987,7 +1054,7 @@ class WajibIkuti(models.Model):
 
 
 class RekapUnitQuerySet(ScopedQuerySet):
-    path_fields = ("instansi__jalur",)
+    path_field = "instansi__jalur"
 
 
 class RekapUnit(models.Model):
@@ -1117,11 +1184,28 @@ def refresh_owners(akun_ids):
     refresh_kepatuhan(*[Pegawai.objects.filter(akun__pk__in=chunk) for chunk in chunked(akun_ids)])
 
 
+# Units below which a recompute is a long scan worth compiling (see analytical()).
+LARGE_SUBTREE = 500
+
+
+def analytical():
+    """Let PostgreSQL JIT-compile the rest of this transaction: a recompute
+    of a large subtree is the one long scan the registry runs, and gains
+    30 % from it (bench/skala_bench.py, the root's wajib toggled at 1M: 74 s
+    → 53 s); config/settings.py turns JIT off for everything else."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = on")
+
+
+@transaction.atomic
 def refresh_subtrees(paths):
     """Everything below the units at ``paths``, after the tree or a required
     account changed there: first what each unit must follow, then its staff."""
     for path in outermost(paths):
         units = list(Instansi.objects.filter(jalur__startswith=path).values_list("pk", "jalur"))
+        if len(units) >= LARGE_SUBTREE:
+            analytical()
         rebuild_required(units)
         # What must be followed changed, nothing else: only staff with a
         # valid account can move between these two states.
@@ -1183,11 +1267,48 @@ def recount_units(unit_ids=None):
 
 @transaction.atomic
 def refresh_all():
-    """Every unit's required accounts, every employee's state, every count: after
-    loading a fixture, which bypasses the write paths, and by ``periksa_kepatuhan``."""
+    """Every unit's required accounts, every employee's state, every count,
+    every account's unit: after loading a fixture, which bypasses the write
+    paths, and by ``periksa_kepatuhan``."""
+    analytical()
     rebuild_required(list(Instansi.objects.values_list("pk", "jalur")))
     Pegawai.objects.update(kepatuhan=kepatuhan_expression())
     recount_units()
+    sync_units(AkunMedsos.objects.all())
+
+
+def _owner_unit():
+    """The unit of the outer account's owner: the official account's own, or its employee's."""
+    return Coalesce(F("instansi_id"), Subquery(Pegawai.objects.filter(pk=OuterRef("pegawai_id")).values("instansi_id")))
+
+
+def _account_unit():
+    """The unit_pemilik of the outer verification's account."""
+    return Subquery(AkunMedsos.objects.filter(pk=OuterRef("akun_id")).values("unit_pemilik_id"))
+
+
+def _differs(field, value):
+    return ~Q(Exact(Coalesce(F(field), Value(0)), Coalesce(value, Value(0))))
+
+
+def sync_units(accounts):
+    """Store ``unit_pemilik`` on ``accounts`` (an AkunMedsos queryset) and on
+    their verifications: after an owner moved to another unit or an account
+    to another owner in bulk (single saves set it in ``_akun_before``). One
+    UPDATE each, of the rows that differ."""
+    accounts = accounts.order_by()
+    accounts.filter(_differs("unit_pemilik_id", _owner_unit())).update(unit_pemilik=_owner_unit())
+    Verifikasi.objects.filter(akun__in=accounts.values("pk")).filter(
+        _differs("unit_pemilik_id", _account_unit())
+    ).update(unit_pemilik=_account_unit())
+
+
+def misplaced():
+    """How many accounts and verifications have a unit_pemilik that is not their owner's."""
+    return (
+        AkunMedsos.objects.filter(_differs("unit_pemilik_id", _owner_unit())).count()
+        + Verifikasi.objects.filter(_differs("unit_pemilik_id", _account_unit())).count()
+    )
 
 
 def drift(batch=50000, shown=10):
@@ -1307,6 +1428,8 @@ def _pegawai_saved(sender, instance, raw, **kwargs):
     if raw:
         return
     moved = instance._unit_before not in (None, instance.instansi_id)
+    if moved:
+        sync_units(AkunMedsos.objects.filter(pegawai=instance))
     refresh_staff([instance.pk], left=[instance._unit_before] if moved else [], recount=True)
     instance.kepatuhan = Pegawai.objects.values_list("kepatuhan", flat=True).get(pk=instance.pk)
 
@@ -1317,16 +1440,33 @@ def _pegawai_deleted(sender, instance, **kwargs):
 
 
 @receiver(pre_save, sender=AkunMedsos)
-def _akun_before(sender, instance, raw, **kwargs):
+def _akun_before(sender, instance, raw, update_fields, **kwargs):
     instance._before = None
-    if not raw and not instance._state.adding:
+    if raw:
+        return
+    if not instance._state.adding:
         instance._before = AkunMedsos.objects.filter(pk=instance.pk).values_list(*ACCOUNT_FIELDS).first()
+    if update_fields is None or "unit_pemilik" in update_fields:
+        instance.unit_pemilik_id = instance.instansi_id or (
+            instance.pegawai.instansi_id if instance.pegawai_id else None
+        )
 
 
 @receiver(post_save, sender=AkunMedsos)
 def _akun_saved(sender, instance, raw, **kwargs):
-    if not raw:
-        account_changed(instance._before, tuple(getattr(instance, f) for f in ACCOUNT_FIELDS))
+    if raw:
+        return
+    after = tuple(getattr(instance, f) for f in ACCOUNT_FIELDS)
+    if instance._before and instance._before[:2] != after[:2]:
+        # Moved to another owner: its checks follow it into the new scope.
+        sync_units(AkunMedsos.objects.filter(pk=instance.pk))
+    account_changed(instance._before, after)
+
+
+@receiver(pre_save, sender=Verifikasi)
+def _verifikasi_before(sender, instance, raw, **kwargs):
+    if not raw and instance.unit_pemilik_id is None:
+        instance.unit_pemilik_id = instance.akun.unit_pemilik_id
 
 
 @receiver(post_delete, sender=AkunMedsos)
@@ -1344,3 +1484,14 @@ def _follows_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     followers = (pk_set or getattr(instance, "_cleared_followers", [])) if reverse else [instance.pk]
     refresh_owners(followers)
+
+
+# Users and their roles (groups) have a history too; the password hash and
+# the last login are not history (logins are kept by django-axes).
+register(
+    User,
+    app="registry",
+    m2m_fields=["groups"],
+    excluded_fields=["password", "last_login"],
+    verbose_name="riwayat pengguna",
+)

@@ -29,6 +29,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from import_export import fields, resources
 
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
 from registry import handles, identity, sheets
 from registry.models import (
     AkunMedsos,
@@ -46,6 +48,8 @@ from registry.models import (
     identity_errors,
     refresh_staff,
     scope_paths,
+    sees_full_nik,
+    sync_units,
 )
 
 BARU, BERUBAH, TETAP, DITOLAK = "baru", "berubah", "tetap", "ditolak"
@@ -171,6 +175,16 @@ class RegistryResource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        # What the rows' history says they were written through; the
+        # admin names the Impor record ("impor #12").
+        self.melalui = "impor"
+
+    @property
+    def history(self):
+        """The who and through-what of the bulk writes' history records."""
+        # The command line acts as an unsaved user (import_data): nobody.
+        user = self.user if self.user is not None and self.user.pk else None
+        return {"default_user": user, "default_change_reason": self.melalui}
 
     # Import ---------------------------------------------------------------
 
@@ -306,6 +320,8 @@ class RegistryResource(resources.ModelResource):
         chosen = self.get_export_fields(field_names)
         paths = [f.attribute for f in chosen]
         converters = [self.export_converters.get(f.attribute) for f in chosen]
+        if not sees_full_nik(self.user):
+            converters = [identity.masked if f.column_name == "NIK" else c for f, c in zip(chosen, converters)]
         # The list's own order: what the clerk saw on screen.
         queryset = queryset.values_list(*paths)
 
@@ -618,18 +634,25 @@ class PegawaiResource(RegistryResource):
     def write(self, plan):
         now = timezone.now()
         new = [Pegawai(**row.result["wanted"]) for row in plan.rows if row.action == BARU]
-        Pegawai.objects.bulk_create(new, batch_size=BATCH)
+        bulk_create_with_history(new, Pegawai, batch_size=BATCH, **self.history)
         changed = [
             Pegawai(pk=row.target, diubah_pada=now, **row.result["wanted"])
             for row in plan.rows
             if row.action == BERUBAH
         ]
-        Pegawai.objects.bulk_update(changed, [*PEGAWAI_FIELDS, "diubah_pada"], batch_size=BATCH)
+        bulk_update_with_history(changed, Pegawai, [*PEGAWAI_FIELDS, "diubah_pada"], batch_size=BATCH, **self.history)
         missing = [pk for pk, _, _ in plan.missing]
         for chunk in _chunks(missing):
-            Pegawai.objects.filter(pk__in=chunk).update(aktif=False, diubah_pada=now)
+            # Whole rows, so that their history records the rest as it was.
+            left = list(Pegawai.objects.filter(pk__in=chunk))
+            for person in left:
+                person.aktif, person.diubah_pada = False, now
+            bulk_update_with_history(left, Pegawai, ["aktif", "diubah_pada"], batch_size=BATCH, **self.history)
+        moved = [row for row in plan.rows if "instansi_id" in row.changes]
+        for chunk in _chunks([row.target for row in moved]):
+            sync_units(AkunMedsos.objects.filter(pegawai_id__in=chunk))
         # Write path: employees imported, changed, moved or deactivated by a roster sync.
-        left = [row.changes["instansi_id"][0] for row in plan.rows if "instansi_id" in row.changes]
+        left = [row.changes["instansi_id"][0] for row in moved]
         refresh_staff([p.pk for p in new] + [p.pk for p in changed] + missing, left=left, recount=True)
 
 
@@ -724,8 +747,9 @@ class AkunMedsosResource(RegistryResource):
                 else:
                     accounts.append((self.column(table, "akun"), platform, text))
         for name, index in table.columns.items():
-            if name.startswith("wide:") and not handles.is_no_account(sheets.cell_text(cells[index])):
-                accounts.append((table.headers[index], name[5:], cells[index]))
+            text = table.cell(cells, name)
+            if name.startswith("wide:") and not handles.is_no_account(sheets.cell_text(text)):
+                accounts.append((table.headers[index], name[5:], text))
         values["accounts"] = []
         for column, platform, text in accounts:
             try:
@@ -758,7 +782,7 @@ class AkunMedsosResource(RegistryResource):
                 if rivals:
                     rows = ", ".join(map(str, rivals))
                     row.conflicts.append([label, f"akun yang sama diisi untuk pemilik lain di baris {rows}"])
-                elif current is not None and (current["pegawai_id"], current["instansi_id"]) != owner:
+                elif current is not None and (current["pegawai_id"], current["instansi_id"]) != tuple(owner[:2]):
                     row.conflicts.append([label, self._claimed_message(current, units)])
                 elif current is not None or key in planned:
                     known += 1
@@ -792,12 +816,12 @@ class AkunMedsosResource(RegistryResource):
                 if match[1] not in units:
                     row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD"])
                     return None
-                return (match[0], None)
+                return (match[0], None, match[1])
         unit, reason = units.find(v["kode"], kode_only=True)
         if unit is None:
             row.conflicts.append(["KODE INSTANSI", reason])
             return None
-        return (None, unit)
+        return (None, unit, unit)
 
     def _claimed(self, rows):
         wanted = defaultdict(set)
@@ -829,12 +853,13 @@ class AkunMedsosResource(RegistryResource):
                 username=username,
                 pegawai_id=row.result["owner"][0],
                 instansi_id=row.result["owner"][1],
+                unit_pemilik_id=row.result["owner"][2],
             )
             for row in plan.rows
             if row.action in (BARU, BERUBAH)
             for platform, username in row.result["new"]
         ]
-        AkunMedsos.objects.bulk_create(accounts, batch_size=BATCH)
+        bulk_create_with_history(accounts, AkunMedsos, batch_size=BATCH, **self.history)
         # Write path: accounts imported (an official account is never wajib on import).
         refresh_staff({a.pegawai_id for a in accounts if a.pegawai_id})
 
@@ -1023,6 +1048,7 @@ class InstansiResource(RegistryResource):
                 unit.induk = units[parent] if parent else None
                 if row.values["aktif"] is not None:
                     unit.aktif = row.values["aktif"]
+                unit._change_reason = self.melalui
                 unit.save()
                 units[key] = unit
             if len(waiting) == len(pending):
@@ -1063,7 +1089,9 @@ def open_preview(user, pk, kind):
     pk = str(pk)
     if not pk.isdigit():
         raise Http404("Pratinjau impor tidak ditemukan.")
-    return get_object_or_404(Impor.objects.for_user(user), pk=pk, jenis=kind, status=StatusImpor.PRATINJAU)
+    return get_object_or_404(
+        Impor.objects.for_user(user), pk=pk, jenis=kind, status=StatusImpor.PRATINJAU, rencana__isnull=False
+    )
 
 
 def record_counts(plan):

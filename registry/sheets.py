@@ -20,6 +20,7 @@ import math
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -35,6 +36,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # carriage return hides them (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_SEARCH_ROWS = 30
+# What zipfile raises on a damaged or exotic archive, beyond BadZipFile: a
+# flipped byte in a header gives NotImplementedError ("zip file version"),
+# a damaged stream zlib.error, an encrypted member RuntimeError.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError, OSError)
 
 
 class FileRejected(Exception):
@@ -131,7 +136,7 @@ def _check_zip(data):
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except ZIP_ERRORS:
         raise FileRejected(
             "Berkas Excel rusak atau tidak lengkap (mungkin terpotong saat diunduh); buka di Excel, "
             "simpan ulang, lalu unggah lagi."
@@ -195,7 +200,9 @@ def _uncalculated_formulas(archive, index):
             target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rel_id}"', rels)
         path = target.group(1).lstrip("/")
         xml = archive.read(path if path.startswith("xl/") else f"xl/{path}")
-    except (KeyError, IndexError, AttributeError):
+    except (KeyError, IndexError, AttributeError, *ZIP_ERRORS):
+        # The cells were read already; only the check for formulas without
+        # a stored value is lost on an archive zipfile cannot open.
         return set()
     found = set()
     for letters, row in _UNCALCULATED.findall(xml):
@@ -221,14 +228,24 @@ def decode(data):
 def _read_csv(data):
     text = decode(data)
     sample = [line for line in text.splitlines()[:50] if line.strip()]
-    best, best_score = ",", -1
-    for delimiter in (";", ",", "\t"):
-        counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
-        wide = [c for c in counts if c > 1]
-        score = max((wide.count(c) for c in set(wide)), default=0)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
+    best, best_score, reader = ",", -1, None
+    try:
+        for delimiter in (";", ",", "\t"):
+            counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+            wide = [c for c in counts if c > 1]
+            score = max((wide.count(c) for c in set(wide)), default=0)
+            if score > best_score:
+                best, best_score = delimiter, score
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
+        return list(reader)
+    except csv.Error:
+        # csv refuses a field over 131,072 characters: an unclosed quote
+        # swallowing the rest of the file, or a pasted document.
+        line = f" sekitar baris {reader.line_num}" if reader else ""
+        raise FileRejected(
+            f"Berkas CSV tidak dapat dibaca{line}: ada sel yang sangat panjang, biasanya tanda kutip (\") "
+            f"yang tidak ditutup. Buka berkasnya di Excel, periksa baris itu, lalu simpan ulang."
+        ) from None
 
 
 def is_blank(value):

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
-from registry import followers, resources, sheets
+from registry import followers, identity, resources, sheets
 from registry.filters import EVALUASI, EvaluasiFilter, RekapForm, UnitChoiceField, own_units
 from registry.models import (
     AkunMedsos,
@@ -47,6 +47,7 @@ from registry.models import (
     record_verification,
     role_of,
     outermost,
+    sees_full_nik,
     undo_verification,
     scope_paths,
     subquery_aggregate,
@@ -103,6 +104,29 @@ def require(request, permission):
 
 def page_context(request, title, **extra):
     return {**admin.site.each_context(request), "title": title, **extra}
+
+
+# What each kind of import writes, whose history names the import.
+IMPORTED_MODELS = {JenisImpor.PEGAWAI: Pegawai, JenisImpor.AKUN: AkunMedsos, JenisImpor.INSTANSI: Instansi}
+IMPOR_RIWAYAT_PER_PAGE = 100
+
+
+def impor_riwayat(request, pk):
+    """The rows an import wrote, as their history records them ("impor #12"):
+    to the user who may see the import (their own, or all for the BKD)."""
+    require(request, "view_impor")
+    record = get_object_or_404(Impor.objects.for_user(request.user), pk=pk)
+    model = IMPORTED_MODELS.get(record.jenis)
+    if model is None:
+        raise Http404("Impor ini tidak menulis baris data.")
+    written = model.history.filter(history_change_reason=f"impor #{record.pk}").order_by("history_id")
+    page = Paginator(written, IMPOR_RIWAYAT_PER_PAGE).get_page(request.GET.get("halaman"))
+    kind = {"+": "ditambahkan", "~": "diubah", "-": "dihapus"}
+    rows = [(kind[r.history_type], r.history_object, r.id) for r in page.object_list]
+    return TemplateResponse(request, "admin/registry/impor_riwayat.html", page_context(
+        request, f"Baris yang ditulis impor #{record.pk} ({record.nama_berkas})",
+        record=record, page=page, rows=rows, model_name=model._meta.model_name,
+    ))
 
 
 def bukti_verifikasi(request, pk):
@@ -193,10 +217,11 @@ def _queue(request, unit, platform):
         AkunMedsos.objects.for_user(request.user).awaiting_verification().select_related("pegawai__instansi")
     )
     if unit:
-        accounts = accounts.filter(pegawai__instansi__jalur__startswith=unit.jalur)
+        accounts = accounts.filter(unit_pemilik__in=Instansi.objects.subtree(unit).values("pk"))
     if platform:
         accounts = accounts.filter(platform=platform)
-    return accounts.order_by(F("diverifikasi_pada").asc(nulls_first=True), "pk")
+    # Never checked first (last_checked() puts them before any check), then the oldest.
+    return accounts.order_by("diperiksa", "pk")
 
 
 # How long the checker who recorded a result from the queue may take it back.
@@ -283,6 +308,7 @@ def antrean(request):
                 checked=required,
                 catatan=form.cleaned_data["catatan"],
                 bukti=form.cleaned_data["bukti"] or "",
+                melalui="antrean verifikasi",
             )
             request.session["antrean_terakhir"] = {
                 "verifikasi": verifikasi.pk,
@@ -558,8 +584,9 @@ def evaluasi_unduh(request, jenis):
         title=[_titled(EVALUASI[jenis][0], subtitle), *filterset.in_words(), _printed(request, now)],
     )
     platform = filterset.form.cleaned_data.get("platform")
+    nik = (lambda n: n) if sees_full_nik(request.user) else identity.masked
     for number, p, state, keterangan in _evaluasi_rows(filterset.qs.iterator(chunk_size=EVALUASI_BATCH), platform):
-        writer.append([number, p.nip, p.nik, p.nama, p.jabatan, p.instansi.nama,
+        writer.append([number, p.nip, nik(p.nik), p.nama, p.jabatan, p.instansi.nama,
                        StatusKepegawaian(p.status_kepegawaian).label, state, keterangan])
     return FileResponse(writer.close(), as_attachment=True, filename=_file_name(f"evaluasi-{jenis}", unit, now))
 

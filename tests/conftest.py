@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import AkunMedsos, Instansi, Pegawai, drift, record_verification
+from registry.models import AkunMedsos, Instansi, Pegawai, drift, misplaced, record_verification
 
 _sequence = itertools.count(1)
 
@@ -26,7 +26,8 @@ _sequence = itertools.count(1)
 def stored_compliance_stays_true(request):
     """After every test that wrote to the database, what is stored for
     compliance (each employee's state, the required accounts per unit, the
-    counts) equals what the rule computes: a write path that forgets to keep
+    counts) equals what the rule computes, and every account and verification
+    is scoped by its owner's unit: a write path that forgets to keep
     it true fails whichever test exercises it."""
     database = next((name for name in ("transactional_db", "db") if name in request.fixturenames), None)
     if database is None or request.node.get_closest_marker("drift_expected"):
@@ -37,6 +38,7 @@ def stored_compliance_stays_true(request):
     yield
     differing, first, units = drift()
     assert (differing, units) == (0, set()), f"kepatuhan tersimpan keliru: {first}, unit {units}"
+    assert misplaced() == 0, "unit_pemilik akun atau verifikasi tidak sama dengan unit pemiliknya"
 
 
 def nip_pns(born="19850312", tmt="201001", gender="1", seq=None):
@@ -124,6 +126,11 @@ def staff(tree):
     for person in vars(people).values():
         make_akun(person, username=person.nama.lower().replace(" ", "."))
     return people
+
+
+# Every request renews the session (SESSION_SAVE_EVERY_REQUEST, the idle
+# timeout): an UPDATE, inside a savepoint of the test's transaction.
+SESSION_RENEWAL = 3
 
 
 def queries(client, url, params=None):

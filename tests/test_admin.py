@@ -332,6 +332,25 @@ def test_operators_see_only_their_accounts_history(client, staff, vina, oki):
     assert client.get(url("verifikasi_change", other.pk)).status_code == 404
 
 
+def test_accounts_and_their_history_follow_their_owner_into_another_scope(client, staff, tree, ani, vina, oki, dedi):
+    """Scope reads the owner's unit stored on each account and check
+    (unit_pemilik); a move by form, by import or to another owner moves them."""
+    siti_akun = staff.siti.akun.get()
+    check = verify(siti_akun, pemeriksa=vina)
+    client.force_login(ani)
+    form = client.get(url("pegawai_change", staff.siti.pk)).context["adminform"].form
+    data = {name: form[name].value() for name in ("nip", "nama", "status_kepegawaian")}
+    data.update(instansi=tree.smpn1.pk, aktif="on", **inline_management())
+    assert client.post(url("pegawai_change", staff.siti.pk), data).status_code == 302
+    assert siti_akun not in shown(client, oki, "akunmedsos") and check not in shown(client, oki, "verifikasi")
+    assert siti_akun in shown(client, dedi, "akunmedsos") and check in shown(client, dedi, "verifikasi")
+
+    rudi_akun = staff.rudi.akun.get()
+    rudi_akun.pegawai = staff.joko
+    rudi_akun.save()
+    assert rudi_akun in shown(client, dedi, "akunmedsos") and rudi_akun not in shown(client, oki, "akunmedsos")
+
+
 def test_screenshot_is_served_only_within_scope(client, staff, vina, oki, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(vina)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from registry.models import Kepatuhan, Pegawai, RekapHarian, RekapUnit, record_day
+from registry.models import AkunMedsos, Kepatuhan, Pegawai, RekapHarian, RekapUnit, misplaced, record_day
 from tests.conftest import make_akun, make_pegawai, verify
 
 K = Kepatuhan
@@ -180,14 +180,17 @@ def test_periksa_kepatuhan_finds_and_repairs_drift(world, tree):
     # Written past every write path, as a restore from an old backup would.
     Pegawai.objects.filter(pk=dinkes[0].pk).update(kepatuhan=K.PATUH)
     RekapUnit.objects.filter(instansi=tree.disdik).delete()
+    AkunMedsos.objects.filter(pk=humas.pk).update(unit_pemilik=tree.disdik)
     out, err = StringIO(), StringIO()
     with pytest.raises(SystemExit) as exit_:
         call_command("periksa_kepatuhan", stdout=out, stderr=err)
     assert exit_.value.code == 1
     assert "1 pegawai" in out.getvalue() and dinkes[0].nip in out.getvalue()
     assert "DISDIK" in out.getvalue() and "--perbaiki" in err.getvalue()
+    assert "akun atau verifikasi dengan unit pemilik yang keliru" in out.getvalue()
     call_command("periksa_kepatuhan", "--perbaiki", stdout=StringIO())
     assert Pegawai.objects.get(pk=dinkes[0].pk).kepatuhan == K.BELUM_PUNYA_AKUN
+    assert misplaced() == 0
     out = StringIO()
     call_command("periksa_kepatuhan", stdout=out)
     assert "sesuai aturan" in out.getvalue()

@@ -30,6 +30,7 @@ from registry.models import (
     Instansi,
     Pegawai,
     drift,
+    misplaced,
     record_bulk_result,
     record_verification,
 )
@@ -267,6 +268,7 @@ class Writes(RuleBasedStateMachine):
     def stored_equals_computed(self):
         differing, first, units = drift()
         assert (differing, units) == (0, set()), f"kepatuhan tersimpan keliru: {first}, unit {units}"
+        assert misplaced() == 0, "unit_pemilik akun atau verifikasi keliru"
 
 
 @pytest.mark.django_db

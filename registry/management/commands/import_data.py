@@ -62,6 +62,7 @@ class Command(BaseCommand):
             self.stdout.write("Tidak ada yang disimpan karena ada baris ditolak (gunakan --skip-invalid).")
         else:
             try:
+                resource.melalui = f"impor baris perintah {Path(file).name}"
                 resource.apply(plan)
             except resources.ImportCancelled as e:
                 raise CommandError(str(e)) from None

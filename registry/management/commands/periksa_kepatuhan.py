@@ -1,14 +1,15 @@
 """Compare the stored compliance state with the rule, and repair it.
 
 Every write keeps ``Pegawai.kepatuhan``, the required accounts per unit
-(WajibIkuti) and the counts (RekapUnit) true in its own transaction; this
+(WajibIkuti), the counts (RekapUnit) and the owner's unit of every account
+and verification (``unit_pemilik``, scope) true in its own transaction; this
 is how a deployment proves it, nightly or after a restore from backup.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry.models import Instansi, drift, refresh_all
+from registry.models import Instansi, drift, misplaced, refresh_all
 
 SHOWN = 10
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, perbaiki=False, **options):
         differing, first, units = drift(shown=SHOWN)
-        if not differing and not units:
+        wrong_scope = misplaced()
+        if not differing and not units and not wrong_scope:
             self.stdout.write(self.style.SUCCESS("Kepatuhan tersimpan sesuai aturan untuk semua pegawai."))
             return
         self.stdout.write(f"{differing} pegawai dengan kepatuhan tersimpan yang keliru.")
@@ -34,6 +36,9 @@ class Command(BaseCommand):
             names = Instansi.objects.filter(pk__in=sorted(units)[:SHOWN]).values_list("kode", flat=True)
             self.stdout.write(f"{len(units)} instansi dengan rekap atau daftar akun wajib yang keliru: "
                               f"{', '.join(names)}{' …' if len(units) > SHOWN else ''}")
+        if wrong_scope:
+            self.stdout.write(f"{wrong_scope} akun atau verifikasi dengan unit pemilik yang keliru "
+                              "(menentukan operator mana yang melihatnya).")
         if perbaiki:
             with transaction.atomic():
                 refresh_all()
