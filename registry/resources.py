@@ -29,7 +29,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from import_export import fields, resources
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry import handles, identity, sheets
 from registry.models import (
@@ -46,6 +45,7 @@ from registry.models import (
     SumberVerifikasi,
     Verifikasi,
     identity_errors,
+    record_history,
     refresh_staff,
     scope_paths,
     sees_full_nik,
@@ -179,12 +179,10 @@ class RegistryResource(resources.ModelResource):
         # admin names the Impor record ("impor #12").
         self.melalui = "impor"
 
-    @property
-    def history(self):
-        """The who and through-what of the bulk writes' history records."""
-        # The command line acts as an unsaved user (import_data): nobody.
-        user = self.user if self.user is not None and self.user.pk else None
-        return {"default_user": user, "default_change_reason": self.melalui}
+    def record_history(self, model, pks, kind):
+        """The bulk writes' history, naming who and through what; the
+        command line acts as an unsaved user (import_data): nobody."""
+        record_history(model, pks, kind, self.user, self.melalui)
 
     # Import ---------------------------------------------------------------
 
@@ -633,21 +631,21 @@ class PegawaiResource(RegistryResource):
 
     def write(self, plan):
         now = timezone.now()
-        new = [Pegawai(**row.result["wanted"]) for row in plan.rows if row.action == BARU]
-        bulk_create_with_history(new, Pegawai, batch_size=BATCH, **self.history)
+        new = Pegawai.objects.bulk_create(
+            [Pegawai(**row.result["wanted"]) for row in plan.rows if row.action == BARU], batch_size=BATCH
+        )
+        self.record_history(Pegawai, [p.pk for p in new], "+")
         changed = [
             Pegawai(pk=row.target, diubah_pada=now, **row.result["wanted"])
             for row in plan.rows
             if row.action == BERUBAH
         ]
-        bulk_update_with_history(changed, Pegawai, [*PEGAWAI_FIELDS, "diubah_pada"], batch_size=BATCH, **self.history)
+        Pegawai.objects.bulk_update(changed, [*PEGAWAI_FIELDS, "diubah_pada"], batch_size=BATCH)
+        self.record_history(Pegawai, [p.pk for p in changed], "~")
         missing = [pk for pk, _, _ in plan.missing]
         for chunk in _chunks(missing):
-            # Whole rows, so that their history records the rest as it was.
-            left = list(Pegawai.objects.filter(pk__in=chunk))
-            for person in left:
-                person.aktif, person.diubah_pada = False, now
-            bulk_update_with_history(left, Pegawai, ["aktif", "diubah_pada"], batch_size=BATCH, **self.history)
+            Pegawai.objects.filter(pk__in=chunk).update(aktif=False, diubah_pada=now)
+        self.record_history(Pegawai, missing, "~")
         moved = [row for row in plan.rows if "instansi_id" in row.changes]
         for chunk in _chunks([row.target for row in moved]):
             sync_units(AkunMedsos.objects.filter(pegawai_id__in=chunk))
@@ -859,7 +857,8 @@ class AkunMedsosResource(RegistryResource):
             if row.action in (BARU, BERUBAH)
             for platform, username in row.result["new"]
         ]
-        bulk_create_with_history(accounts, AkunMedsos, batch_size=BATCH, **self.history)
+        accounts = AkunMedsos.objects.bulk_create(accounts, batch_size=BATCH)
+        self.record_history(AkunMedsos, [a.pk for a in accounts], "+")
         # Write path: accounts imported (an official account is never wajib on import).
         refresh_staff({a.pegawai_id for a in accounts if a.pegawai_id})
 

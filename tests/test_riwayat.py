@@ -78,6 +78,27 @@ def test_an_import_names_itself_in_every_row_it_wrote(client, tree, oki):
     assert Pegawai.history.filter(id=stayer.pk, history_change_reason=f"impor #{sync.pk}").exists()
 
 
+def test_an_import_records_what_each_row_was_and_became(client, tree, oki):
+    client.force_login(oki)
+    confirm(client, "pegawai", upload(client, "pegawai", "pegawai_nominatif.xlsx"))
+    rudi = Pegawai.objects.get(nama="Rudi Hartono")
+    in_file = rudi.jabatan
+    rudi.jabatan = "Staf Lama"
+    rudi.save()
+
+    confirm(client, "pegawai", upload(client, "pegawai", "pegawai_nominatif.xlsx"))
+    again = Impor.objects.latest("pk")
+    assert Pegawai.history.get(id=rudi.pk, history_change_reason=f"impor #{again.pk}").history_type == "~"
+    assert f"Jabatan diubah dari Staf Lama menjadi {in_file}" in rows(history(client, oki, "pegawai", rudi.pk))
+
+    confirm(client, "akunmedsos", upload(client, "akunmedsos", "akun_panjang.xlsx"), hanya_valid="1")
+    accounts = Impor.objects.latest("pk")
+    recorded = AkunMedsos.history.filter(history_change_reason=f"impor #{accounts.pk}", history_type="+")
+    assert sorted(recorded.values_list("id", "username", "history_user")) == sorted(
+        (pk, username, oki.pk) for pk, username in AkunMedsos.objects.values_list("pk", "username")
+    )
+
+
 def test_checks_name_the_queue_the_bulk_result_and_the_follower_list(client, staff, tree, vina):
     humas = make_akun(tree.pemda, username="humas.uji", wajib_diikuti=True)
     akun = staff.siti.akun.get()
