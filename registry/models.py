@@ -382,8 +382,12 @@ class Pegawai(models.Model):
 
     objects = PegawaiQuerySet.as_manager()
     # The stored state is derived from accounts and checks, which are recorded.
+    # History is read by the row's id, never by NIP/NIK: their copies of the
+    # unique indexes would only slow every import.
     history = HistoricalRecords(
-        excluded_fields=["kepatuhan", "dibuat_pada", "diubah_pada"], verbose_name="riwayat pegawai"
+        excluded_fields=["kepatuhan", "dibuat_pada", "diubah_pada"],
+        no_db_index=["nip", "nik"],
+        verbose_name="riwayat pegawai",
     )
 
     class Meta:
