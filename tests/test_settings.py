@@ -1,7 +1,9 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import env_bool, env_int, env_list, env_str
+from django.db import connection
+
+from config.settings import env_bool, env_float, env_int, env_list, env_str
 
 
 def test_booleans_accept_the_usual_words(monkeypatch):
@@ -12,7 +14,9 @@ def test_booleans_accept_the_usual_words(monkeypatch):
     assert env_bool("X_FLAG", True) is True
 
 
-@pytest.mark.parametrize("helper,value", [(env_bool, "maybe"), (env_int, "20MB")])
+@pytest.mark.parametrize("helper,value", [
+    (env_bool, "maybe"), (env_int, "20MB"), (env_float, "1,1"), (env_float, "0"), (env_float, "nan"),
+])
 def test_bad_values_stop_the_server(monkeypatch, helper, value):
     monkeypatch.setenv("X_VALUE", value)
     with pytest.raises(ImproperlyConfigured) as e:
@@ -29,3 +33,19 @@ def test_missing_required_value_is_named(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("X_HOSTS", " registri.bkd.go.id, 10.0.0.5 ,")
     assert env_list("X_HOSTS", []) == ["registri.bkd.go.id", "10.0.0.5"]
+
+
+def test_a_planner_cost_is_a_positive_number(monkeypatch):
+    monkeypatch.setenv("X_COST", "1.1")
+    assert env_float("X_COST", 4.0) == 1.1
+    monkeypatch.delenv("X_COST")
+    assert env_float("X_COST", 4.0) == 4.0
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_plan_for_ssd_storage_without_jit():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("off", "1.1")
