@@ -29,7 +29,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from import_export import fields, resources
 
-
 from registry import handles, identity, sheets
 from registry.models import (
     AkunMedsos,

@@ -20,6 +20,7 @@ from registry.models import (
     StatusKepegawaian,
     SumberVerifikasi,
     Verifikasi,
+    record_history,
     role_of,
     sees_full_nik,
 )
@@ -102,9 +103,7 @@ def _employee(request, pk):
 
 def _record_access(pegawai, user, how):
     """The access itself goes into the employee's history: who looked, when."""
-    Pegawai.history.bulk_history_create(
-        [pegawai], update=True, default_user=user, default_change_reason=f"akses subjek data: {how}"
-    )
+    record_history(Pegawai, [pegawai.pk], "~", user, f"akses subjek data: {how}")
 
 
 def halaman(request, pk):

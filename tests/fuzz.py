@@ -166,10 +166,24 @@ def corpus():
         yield Case(f"pengikut: {name}", "pengikut", name, data)
 
 
+def damage(case):
+    """What was done to which type of file: ("csv", "sel-1mb")."""
+    base, _, kind = case.name.partition(": ")
+    return base.rsplit(".", 1)[-1], re.sub(r" #\d+$", "", kind)
+
+
 def sample(size=None):
-    """``size`` cases, every n-th of the corpus so that a small sample still
-    holds every kind of damage; the whole corpus when ``size`` is None."""
+    """``size`` cases: first one of each damage done to each type of file
+    (57 pairs: a 1 MB cell breaks a CSV and an .xlsx differently), then
+    every n-th of the rest; the whole corpus when ``size`` is None."""
+    cases = list(corpus())
     if size is None:
-        return list(corpus())
-    step = max(sum(1 for _ in corpus()) // size, 1)
-    return [case for i, case in enumerate(corpus()) if i % step == 0][:size]
+        return cases
+    first = {}
+    for index, case in enumerate(cases):
+        first.setdefault(damage(case), index)
+    chosen = sorted(first.values())[:size]
+    rest = [i for i in range(len(cases)) if i not in first.values()]
+    step = max(len(rest) // max(size - len(chosen), 1), 1)
+    chosen += rest[::step][: size - len(chosen)]
+    return [cases[i] for i in sorted(chosen)]

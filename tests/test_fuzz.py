@@ -5,8 +5,9 @@ anything) and from the command line (--dry-run).
 For every case: no page answers 500 or shows a traceback, a rejected file
 or a dry run writes nothing, no uploaded file is left in the media or
 upload folders, and the case finishes within a time and memory bound.
-CI runs a sample that holds every kind of damage (REGISTRI_FUZZ cases,
-default 60); ``make fuzz`` runs the whole corpus (REGISTRI_FUZZ=semua).
+CI runs a sample holding one of each damage done to each type of file
+(REGISTRI_FUZZ cases, default 60); ``make fuzz`` runs the whole corpus
+(REGISTRI_FUZZ=semua).
 """
 
 import io
