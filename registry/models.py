@@ -3,6 +3,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import IntegrityError, connection, models, transaction
@@ -12,7 +13,6 @@ from django.db.models.lookups import Exact
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-from django.contrib.auth.models import User
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
