@@ -41,7 +41,10 @@ def stored_compliance_stays_true(request):
     assert misplaced() == 0, "unit_pemilik akun atau verifikasi tidak sama dengan unit pemiliknya"
 
 
-def nip_pns(born="19850312", tmt="201001", gender="1", seq=None):
+def nip_pns(born="19850312", tmt="201101", gender="1", seq=None):
+    # Appointed a year after the sample files' staff (tests/data: 201001),
+    # so that a made employee never takes a NIP a sample roster brings,
+    # however many were made before.
     return f"{born}{tmt}{gender}{(seq or next(_sequence) % 999 + 1):03d}"
 
 
