@@ -44,6 +44,7 @@ from registry.models import (
     SumberVerifikasi,
     Verifikasi,
     identity_errors,
+    new_staff_state,
     record_history,
     refresh_staff,
     scope_paths,
@@ -631,7 +632,12 @@ class PegawaiResource(RegistryResource):
     def write(self, plan):
         now = timezone.now()
         new = Pegawai.objects.bulk_create(
-            [Pegawai(**row.result["wanted"]) for row in plan.rows if row.action == BARU], batch_size=BATCH
+            [
+                Pegawai(**row.result["wanted"], kepatuhan=new_staff_state(row.result["wanted"]["aktif"]))
+                for row in plan.rows
+                if row.action == BARU
+            ],
+            batch_size=BATCH,
         )
         self.record_history(Pegawai, [p.pk for p in new], "+")
         changed = [

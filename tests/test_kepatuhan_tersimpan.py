@@ -23,8 +23,11 @@ from registry.models import (
     RekapUnit,
     Verifikasi,
     WajibIkuti,
+    kepatuhan_expression,
+    new_staff_state,
+    refresh_staff,
 )
-from tests.conftest import make_akun, make_pegawai, verify
+from tests.conftest import make_akun, make_pegawai, nip_pns, verify
 from tests.test_import import confirm, upload
 
 K = Kepatuhan
@@ -272,6 +275,21 @@ def test_employee_import_and_roster_sync(client, world, oki):
     assert K.PATUH not in counted(world.tree.dinkes) and counted(world.tree.pkm).get(K.BELUM_PUNYA_AKUN, 0) == (
         imported.filter(instansi=world.tree.pkm).count()
     )
+
+
+def test_imported_staff_start_in_the_state_the_rule_gives_them(world):
+    """The employee import inserts new rows with new_staff_state, so that its
+    refresh finds nothing to rewrite: the rule must give the same for a row
+    with no account, active or not, in a unit that requires accounts."""
+    rows = Pegawai.objects.bulk_create([
+        Pegawai(nama=f"Baru {aktif}", nip=nip_pns(seq=901 + aktif), instansi=world.tree.dinkes,
+                status_kepegawaian="PNS", aktif=aktif, kepatuhan=new_staff_state(aktif))
+        for aktif in (True, False)
+    ])
+    ids = [p.pk for p in rows]
+    stored_and_computed = Pegawai.objects.filter(pk__in=ids).values_list("kepatuhan", kepatuhan_expression())
+    assert set(stored_and_computed) == {(None, None), (K.BELUM_PUNYA_AKUN, K.BELUM_PUNYA_AKUN)}
+    refresh_staff(ids, recount=True)  # the unit counts, as the import's write() does
 
 
 def test_account_import(client, world, oki):
