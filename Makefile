@@ -20,6 +20,9 @@ run: $(VENV)/.installed
 # behind nginx. It refuses to start on a default secret or host list.
 REGISTRI_BIND ?= 127.0.0.1:8000
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
+# The access log names the path, never the query string or the referring
+# page: a search (?q=) carries the NIP, NIK or handle a clerk typed.
+ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms
 
 serve: $(VENV)/.installed
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "DJANGO_SECRET_KEY belum diisi: buat dengan '$(PY) -c \"import secrets; print(secrets.token_urlsafe(50))\"' dan simpan di berkas lingkungan layanan." >&2; exit 2; }
@@ -27,7 +30,7 @@ serve: $(VENV)/.installed
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 exec $(VENV)/bin/gunicorn config.wsgi --bind $(REGISTRI_BIND) --workers $(WORKERS) \
-		--timeout 300 --access-logfile - --error-logfile -
+		--timeout 300 --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)' --error-logfile -
 
 # The suite never needs a real secret; a deployment must set its own.
 test: $(VENV)/.installed

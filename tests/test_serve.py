@@ -100,6 +100,15 @@ def test_serve_answers_the_login_page_and_static_files(tmp_path):
         assert status == 200 and headers["Content-Type"].startswith("text/css")
         assert headers["Content-Encoding"] == "gzip", "whitenoise serves collectstatic's compressed copy"
         assert (tmp_path / "static" / "admin" / "css" / "base.css").exists()
+
+        # A clerk's search carries a NIP in its query string, and the next
+        # page's Referer repeats it: neither reaches the access log.
+        searched = "198503122010011003"
+        status, _, body = get(f"{base}/registry/pegawai/?q={searched}", Referer=f"{base}/registry/pegawai/?q={searched}")
+        assert status == 200 and "Registri Akun Media Sosial ASN" in body.decode(), "sent to the login page"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    log = server.stdout.read()
+    assert '"GET /registry/pegawai/"' in log and '"GET /login/"' in log, log[-2000:]
+    assert searched not in log
