@@ -5,6 +5,7 @@ Vina verifies everything; Ani is the Admin BKD.
 """
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +20,7 @@ from tests.conftest import make_akun, make_pegawai, verify
 def url(name, *args, **query):
     path = reverse(f"admin:registry_{name}", args=args)
     if query:
-        path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+        path += "?" + urlencode(query)
     return path
 
 
@@ -144,10 +145,31 @@ def test_compliance_and_platform_filters(client, staff, tree, vina):
 
 def test_search_by_grouped_nip_name_or_pasted_profile(client, staff, vina):
     nip = staff.siti.nip
-    grouped = f"{nip[:8]}+{nip[8:14]}+{nip[14]}+{nip[15:]}"
+    grouped = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
     assert shown(client, vina, "pegawai", q=grouped) == {staff.siti}
     assert shown(client, vina, "pegawai", q="rahayu") == {staff.siti}
     assert shown(client, vina, "pegawai", q="https://instagram.com/Joko.Susilo/") == {staff.joko}
+
+
+def test_name_search_reads_words_in_any_order_and_survives_any_typing(client, staff, vina):
+    assert shown(client, vina, "pegawai", q="siti rah") == {staff.siti}, "two words, the last one half typed"
+    assert shown(client, vina, "pegawai", q="RAHAYU,  Siti") == {staff.siti}
+    assert shown(client, vina, "pegawai", q="siti hartono") == set(), "every word must match"
+    for typed in ["rah & !siti", "siti:* | (", "'\\", "&|!():*<>"]:
+        assert shown(client, vina, "pegawai", q=typed) <= {staff.siti}, typed
+
+
+def test_name_search_on_postgresql_reads_word_beginnings_from_its_index(db, staff):
+    named = Pegawai.objects.named
+    assert set(named("rah")) == {staff.siti} and set(named("har")) == {staff.rudi}
+    if connection.vendor != "postgresql":
+        # SQLite, a small registry, finds a word anywhere in the name.
+        assert set(named("ayu")) == {staff.siti}
+        return
+    assert set(named("ayu")) == set(), "on PostgreSQL a word typed begins a word of the name"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "registry_peg_nama_kata_idx" in named("siti rah").explain(), "migration 0016's index serves it"
 
 
 def test_search_matches_name_or_account_once_and_stays_in_scope(client, staff, tree, vina, oki):
