@@ -4,8 +4,8 @@ import re
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.contrib.auth.models import User
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import IntegrityError, connection, connections, models, transaction
@@ -1248,8 +1248,8 @@ def new_staff_state(aktif):
     ago, who can have no account yet. Bulk inserts store it up front, and
     refresh_kepatuhan, which still checks every new row against the rule,
     then finds nothing to rewrite: a rewrite writes a new entry into every
-    index of the table, the trigram ones included (bench/skala_bench.py, 50,000
-    new employees into 1M: 85 ms per thousand rewritten, 2 ms checked)."""
+    index of the table, the GIN index of names included (bench/skala_bench.py,
+    50,000 new employees into 1M: 85 ms per thousand rewritten, 2 ms checked)."""
     return Kepatuhan.BELUM_PUNYA_AKUN if aktif else None
 
 
