@@ -104,7 +104,8 @@ def test_serve_answers_the_login_page_and_static_files(tmp_path):
         # A clerk's search carries a NIP in its query string, and the next
         # page's Referer repeats it: neither reaches the access log.
         searched = "198503122010011003"
-        status, _, body = get(f"{base}/registry/pegawai/?q={searched}", Referer=f"{base}/registry/pegawai/?q={searched}")
+        search = f"{base}/registry/pegawai/?q={searched}"
+        status, _, body = get(search, Referer=search)
         assert status == 200 and "Registri Akun Media Sosial ASN" in body.decode(), "sent to the login page"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
