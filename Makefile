@@ -27,6 +27,10 @@ ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms
 serve: $(VENV)/.installed
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "DJANGO_SECRET_KEY belum diisi: buat dengan '$(PY) -c \"import secrets; print(secrets.token_urlsafe(50))\"' dan simpan di berkas lingkungan layanan." >&2; exit 2; }
 	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "DJANGO_ALLOWED_HOSTS belum diisi: nama host situs ini, mis. registri.bkd.example.go.id." >&2; exit 2; }
+	@case "$$(printf %s "$$REGISTRI_HTTP_POLOS" | tr A-Z a-z)" in 1|true|yes|on|ya) \
+		printf '\n%s\n%s\n%s\n\n' "!!! PERINGATAN: REGISTRI_HTTP_POLOS aktif: situs ini berjalan tanpa HTTPS." \
+		"!!! Kuki sesi dikirim tanpa enkripsi; siapa pun di jaringan yang sama dapat mengambil alih sesi petugas." \
+		"!!! Pasang TLS (README, Deployment), lalu hapus REGISTRI_HTTP_POLOS dari berkas lingkungan." >&2;; esac
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 exec $(VENV)/bin/gunicorn config.wsgi --bind $(REGISTRI_BIND) --workers $(WORKERS) \

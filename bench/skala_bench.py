@@ -59,137 +59,22 @@ recreate(SCRATCH)
 os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)
 
 import harness  # noqa: E402  (after the scratch database exists)
-from import_bench import admin_import, baseline_pegawai, pegawai_file  # noqa: E402
-
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from import_bench import admin_import, baseline_pegawai, pegawai_file  # noqa: E402
+
+from bangun import SHAPES, build  # noqa: E402
 
 from registry import followers  # noqa: E402
-from registry.models import AkunMedsos, Instansi, Pegawai, record_day, refresh_all  # noqa: E402
+from registry.models import AkunMedsos, Instansi, Pegawai  # noqa: E402
 
-REGENCIES, OPDS, SUBUNITS = 35, 40, 4
-PLATFORMS = ["instagram", "tiktok", "facebook"]
 PAGE_TARGET, GROWTH_TARGET, WRITE_TARGET, IMPORT_RATIO = 0.300, 1.5, 60.0, 3.0
 IMPORT_REPEAT = 3
-
-
-def nip(i):
-    """A well-formed PNS NIP, unique per i; TMT 22 years after birth, so it
-    never meets import_bench's (25 years)."""
-    year = 1960 + i % 40
-    return (f"{year}{1 + i // 40 % 12:02d}{1 + i // 480 % 28:02d}{year + 22}{1 + i // 13440 % 12:02d}"
-            f"{1 + i // 161280 % 2}{1 + i // 322560 % 999:03d}")
-
-
-def copy(table, columns, rows):
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
-            for row in rows:
-                stream.write_row(row)
-
-
-def reset_sequences(*tables):
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-
-
-def build(employees):
-    """The registry, loaded with COPY; then what every write path keeps stored."""
-    now = timezone.now()
-    units = [(1, "PROV", "Pemerintah Provinsi Bench", None, "000001/")]
-    regencies, opds, leaves = [], [], []
-    for r in range(REGENCIES):
-        pk = len(units) + 1
-        units.append((pk, f"KAB{r}", f"Pemerintah Kabupaten {r}", 1, f"000001/{pk:06d}/"))
-        regencies.append(pk)
-        for o in range(OPDS):
-            opd = len(units) + 1
-            # Regency 0's OPDs carry the names import_bench's file uses.
-            name = f"Dinas Nomor {o}" if r == 0 else f"Dinas {o} Kabupaten {r}"
-            units.append((opd, f"K{r}-D{o}", name, pk, f"{units[pk - 1][4]}{opd:06d}/"))
-            opds.append(opd)
-            leaves.append(opd)
-            for s in range(SUBUNITS):
-                sub = len(units) + 1
-                units.append((sub, f"K{r}-D{o}-U{s}", f"UPTD {s} Dinas {o} Kabupaten {r}", opd,
-                              f"{units[opd - 1][4]}{sub:06d}/"))
-                leaves.append(sub)
-    copy("registry_instansi",
-         ["id", "kode", "nama", "singkatan", "induk_id", "aktif", "kepala_jabatan", "kepala_nama", "kepala_nip",
-          "jalur"],
-         ((pk, kode, nama, "", induk, True, "", "", "", jalur) for pk, kode, nama, induk, jalur in units))
-    path = {pk: jalur for pk, _, _, _, jalur in units}
-    opd_of = {leaf: int(path[leaf].split("/")[2]) for leaf in leaves}
-
-    statuses = ["PNS"] * 12 + ["PPPK"] * 4 + ["PPPK_PW"] + ["NON_ASN"] * 3
-    copy("registry_pegawai",
-         ["id", "nip", "nik", "nama", "jabatan", "instansi_id", "status_kepegawaian", "aktif", "dibuat_pada",
-          "diubah_pada"],
-         ((i + 1, None if statuses[i % 20] == "NON_ASN" else nip(i),
-           f"32{i:014d}" if statuses[i % 20] == "NON_ASN" else None, f"Pegawai {i:07d}", "Staf",
-           leaves[i % len(leaves)], statuses[i % 20], i % 50 != 0, now, now)
-          for i in range(employees)))
-
-    # Official accounts first: ids 1.., then employees' accounts.
-    officials = [(1, "instagram", "humas.prov", 1, True), (2, "tiktok", "humas.prov", 1, True),
-                 (3, "facebook", "pemprov.bench", 1, False)]
-    opd_ig = {}
-    for n, opd in enumerate(opds[::5]):
-        officials.append((len(officials) + 1, "instagram", f"dinas.{opd}", opd, True))
-        opd_ig[opd] = len(officials)
-    copy("registry_akunmedsos",
-         ["id", "platform", "username", "pegawai_id", "instansi_id", "wajib_diikuti", "dibuat_pada"],
-         ((pk, platform, name, None, unit, wajib, now) for pk, platform, name, unit, wajib in officials))
-
-    results = ["VALID"] * 6 + ["TIDAK_DITEMUKAN", "BUKAN_MILIK", None, None]
-    accounts, follows, checks = [], [], []
-    pk = len(officials)
-    for i in range(employees):
-        if i % 10 < 3:
-            continue
-        for platform in PLATFORMS[: 3 if i % 7 == 0 else 2]:
-            pk += 1
-            result = results[(i + len(platform)) % 10]
-            accounts.append((pk, platform, f"p{i}.{platform[:2]}", i + 1, result, now if result else None, now))
-            if result and len(checks) < employees * 3 // 10:
-                checks.append((pk, now, result))
-            if result == "VALID" and i % 4 < 2:
-                if platform == "instagram":
-                    follows.append((pk, 1))
-                    opd = opd_of[leaves[i % len(leaves)]]
-                    if opd in opd_ig:
-                        follows.append((pk, opd_ig[opd]))
-                elif platform == "tiktok":
-                    follows.append((pk, 2))
-    copy("registry_akunmedsos",
-         ["id", "platform", "username", "pegawai_id", "wajib_diikuti", "hasil_terakhir", "diverifikasi_pada",
-          "dibuat_pada"],
-         ((pk, platform, name, owner, False, result, when, created)
-          for pk, platform, name, owner, result, when, created in accounts))
-    copy("registry_akunmedsos_mengikuti", ["from_akunmedsos_id", "to_akunmedsos_id"], follows)
-    checker = User.objects.create_user("pemeriksa.bench")
-    copy("registry_verifikasi", ["akun_id", "waktu", "pemeriksa_id", "hasil", "sumber", "catatan", "bukti"],
-         ((akun, when, checker.pk, result, "MANUAL", "", "") for akun, when, result in checks))
-    reset_sequences("registry_instansi", "registry_pegawai", "registry_akunmedsos")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    started = time.perf_counter()
-    refresh_all()
-    stored = time.perf_counter() - started
-    record_day(timezone.localdate() - datetime.timedelta(days=7))
-    record_day()
-    with connection.cursor() as cursor:
-        # refresh_all rewrote every employee: vacuum now, as autovacuum
-        # would have long before a province's day, instead of during the
-        # timings (it ran there, and doubled some pages at 1M).
-        cursor.execute("VACUUM ANALYZE")
-    return {"units": len(units), "accounts": len(accounts), "follows": len(follows), "checks": len(checks),
-            "refresh_all": stored, "regency": regencies[0], "opd": opds[0]}
+SHAPE = "provinsi"
 
 
 def personas(shape):
@@ -219,7 +104,13 @@ def pages(shape):
         ("Pegawai: cari NIP", pegawai, {"q": some_nip}, None),
         ("Pegawai: halaman 100", pegawai, {"p": "100"}, ["Verifikator"]),
         ("Akun: daftar", reverse("admin:registry_akunmedsos_changelist"), {}, None),
+        ("Akun: cari nama pemilik", reverse("admin:registry_akunmedsos_changelist"), {"q": "Pegawai 0000123"}, None),
+        ("Akun: cari nama akun", reverse("admin:registry_akunmedsos_changelist"), {"q": "p123.in"}, None),
+        ("Akun: cari NIP", reverse("admin:registry_akunmedsos_changelist"), {"q": some_nip}, None),
         ("Verifikasi: daftar", reverse("admin:registry_verifikasi_changelist"), {}, None),
+        ("Verifikasi: cari nama pemilik", reverse("admin:registry_verifikasi_changelist"),
+         {"q": "Pegawai 0000123"}, None),
+        ("Verifikasi: cari nama akun", reverse("admin:registry_verifikasi_changelist"), {"q": "p123.in"}, None),
     ]
     for jenis in ["belum-punya-akun", "belum-diverifikasi", "belum-mengikuti", "tidak-patuh"]:
         listed.append((f"Evaluasi {jenis}", reverse("admin:registry_evaluasi", args=[jenis]), {}, None))
@@ -318,9 +209,9 @@ def writes(shape, employees):
     return measured
 
 
-def measure(employees, repeat):
+def measure(employees, repeat, with_writes=True):
     started = time.perf_counter()
-    shape = build(employees)
+    shape = build(employees, SHAPE)
     print(f"\n{employees:,} pegawai: {shape['units']:,} instansi, {shape['accounts']:,} akun, "
           f"{shape['follows']:,} mengikuti, {shape['checks']:,} verifikasi; dimuat dalam "
           f"{time.perf_counter() - started:.0f} s (refresh_all {shape['refresh_all']:.1f} s)", flush=True)
@@ -330,8 +221,9 @@ def measure(employees, repeat):
         for name, url, query, who in pages(shape):
             if who is None or label in who:
                 results[(name, label)] = time_page(client, url, query, repeat)
-    for name, seconds in writes(shape, employees).items():
-        results[(name, "")] = (seconds, None, None)
+    if with_writes:
+        for name, seconds in writes(shape, employees).items():
+            results[(name, "")] = (seconds, None, None)
     return results
 
 
@@ -347,13 +239,17 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true",
                         help=f"leave the last registry in {SCRATCH}, to read query plans (EXPLAIN ANALYZE)")
+    parser.add_argument("--bentuk", choices=SHAPES, default="provinsi", help="the tree's shape (see SHAPES)")
+    parser.add_argument("--tanpa-tulis", action="store_true", help="the pages only, not the writes")
     args = parser.parse_args()
+    global SHAPE
+    SHAPE = args.bentuk
     by_size = {}
     try:
         for n, employees in enumerate(args.sizes):
             if n:
                 switch_to_fresh_database()
-            by_size[employees] = measure(employees, args.repeat)
+            by_size[employees] = measure(employees, args.repeat, not args.tanpa_tulis)
     finally:
         connection.close()
         if not args.keep:
@@ -381,6 +277,9 @@ def main():
             missed.append(f"{name} ({persona}): {seconds * 1000:.0f} ms > {PAGE_TARGET * 1000:.0f} ms")
     writes_large = {name: seconds for (name, persona), (seconds, queries, _) in by_size[large].items()
                     if queries is None}
+    if args.tanpa_tulis:
+        print("\n" + ("\n".join(f"MELESET: {m}" for m in missed) if missed else "Semua target halaman terpenuhi."))
+        return 1 if missed else 0
     ratio = writes_large["Impor 50.000 pegawai (admin)"] / writes_large["  dasar: calamine + bulk_create"]
     print(f"\nimpor 50.000 ke {large:,}: {ratio:.2f}x dasarnya (target ≤ {IMPORT_RATIO}x)")
     if ratio > IMPORT_RATIO:

@@ -74,7 +74,17 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# Cookies travel only over HTTPS once DEBUG is off: a session cookie sent in
+# the clear on an office network is a login handed to whoever listens. A
+# site that is plain HTTP on purpose (an intranet without TLS yet) says so
+# with REGISTRI_HTTP_POLOS=1, and `make serve` warns about it at every start.
+PLAIN_HTTP = env_bool("REGISTRI_HTTP_POLOS", False)
+if not env_bool("DJANGO_SECURE_COOKIES", True):
+    raise ImproperlyConfigured(
+        "DJANGO_SECURE_COOKIES=0 is no longer read: cookies are Secure whenever DEBUG is off. "
+        "For a plain-HTTP site on purpose, set REGISTRI_HTTP_POLOS=1."
+    )
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and not PLAIN_HTTP
 # A login ends after this long without a request (each request renews it).
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -117,6 +127,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so that it runs the view itself: every request that writes is
+    # one transaction, retried when it loses a conflict (registry/transaksi.py).
+    "registry.transaksi.TransaksiMiddleware",
 ]
 
 # Content-Security-Policy on every response (django-csp): scripts only
@@ -230,7 +243,8 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "static")))
 # Not the manifest storage: that would make every page fail until
 # collectstatic has run, the development server and the tests included.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files saved by a request that is rolled back are deleted (registry/transaksi.py).
+    "default": {"BACKEND": "registry.transaksi.TrackedStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Screenshots attached to verifications: personal data, served only through
@@ -251,7 +265,7 @@ SIMPLE_HISTORY_EDIT = False
 REGISTRI_RETENSI_TAHUN = env_int("REGISTRI_RETENSI_TAHUN", 5)
 REGISTRI_RETENSI_BUKTI_HARI = env_int("REGISTRI_RETENSI_BUKTI_HARI", 730)
 
-# Imports and exports (django-import-export and registry/resources.py).
+# Imports and exports (django-import-export and registry/impor/).
 REGISTRI_IMPORT_MAX_MB = env_int("REGISTRI_IMPORT_MAX_MB", 20)
 # A preview not confirmed within this many minutes is discarded with its rows.
 REGISTRI_IMPORT_TTL_MINUTES = env_int("REGISTRI_IMPORT_TTL_MINUTES", 120)

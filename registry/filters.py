@@ -9,19 +9,10 @@ from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from registry.models import (
-    Instansi,
-    Kepatuhan,
-    Pegawai,
-    Platform,
-    RekapHarian,
-    RekapUnit,
-    StatusKepegawaian,
-    kepatuhan_expression,
-    outermost,
-    path_depth,
-    scope_paths,
-)
+from registry.cakupan import scope_paths
+from registry.kepatuhan import kepatuhan_expression
+from registry.models import Instansi, Kepatuhan, Pegawai, Platform, RekapHarian, RekapUnit, StatusKepegawaian
+from registry.pohon import outermost, path_depth
 
 # The four evaluation questions: slug -> (title, states it lists).
 EVALUASI = {
@@ -209,9 +200,12 @@ class RekapForm(forms.Form):
     def __init__(self, data, *, request):
         super().__init__(data)
         self.fields["instansi"].queryset = units_in_scope(request)
+        # A date before the first daily record: (the date asked, the first record or None).
+        self.before_records = None
 
     def clean_bandingkan(self):
-        """The latest daily record on or before the chosen date."""
+        """The latest daily record on or before the chosen date; none (and the
+        recap without a comparison) before the first record."""
         chosen = self.cleaned_data.get("bandingkan")
         if chosen is None:
             return None
@@ -219,13 +213,21 @@ class RekapForm(forms.Form):
             raise forms.ValidationError("Pilih tanggal sebelum hari ini.")
         recorded = RekapHarian.objects.filter(tanggal__lte=chosen).aggregate(d=Max("tanggal"))["d"]
         if recorded is None:
-            first = RekapHarian.objects.aggregate(d=Min("tanggal"))["d"]
-            raise forms.ValidationError(
-                f"Belum ada rekap harian pada atau sebelum tanggal itu; rekap harian pertama tercatat "
-                f"{formats.date_format(first, 'j F Y')}." if first else
-                "Belum ada rekap harian yang tercatat; perbandingan tersedia mulai besok."
-            )
+            self.before_records = (chosen, RekapHarian.objects.aggregate(d=Min("tanggal"))["d"])
         return recorded
+
+    def comparison_note(self):
+        """Why there is no comparison, in words, and the nearest date that has one."""
+        if self.before_records is None:
+            return None
+        asked, first = self.before_records
+        if first is None or first >= timezone.localdate():
+            return "Belum ada rekap harian yang tercatat; perbandingan tersedia mulai besok.", None
+        return (
+            f"Belum ada rekap harian pada atau sebelum {formats.date_format(asked, 'j F Y')}: rekap harian "
+            f"pertama tercatat {formats.date_format(first, 'j F Y')}. Rekap di bawah ini tanpa perbandingan.",
+            first,
+        )
 
     @property
     def chosen(self):

@@ -14,6 +14,7 @@ is another account is refused, because applying it would mark every
 employee of the wrong agency as following or not (``check_owner``).
 """
 
+import datetime
 import io
 import json
 import re
@@ -22,16 +23,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from registry import handles, sheets
-from registry.models import (
-    AkunMedsos,
-    HasilVerifikasi,
-    SumberVerifikasi,
-    Verifikasi,
-    record_verification,
-    refresh_owners,
-)
+from registry.kepatuhan import refresh_owners
+from registry.kunci import all_units, lock_units
+from registry.models import AkunMedsos, HasilVerifikasi, SumberVerifikasi, Verifikasi
+from registry.verifikasi import record_verification
 
 # A follower export holds text; more than this many bytes unpacked is a ZIP
 # bomb or the wrong file.
@@ -53,6 +51,7 @@ _TIKTOK_PROFILE_KEYS = {"Profile", "Profil", "Profile And Settings"}
 DROP_WARNING = 0.20
 _HREF = re.compile(r'href="([^"]+)"')
 _TIKTOK_LINE = re.compile(r"^\s*user\s*name\s*:\s*(\S+)", re.I | re.M)
+_EXPORT_DAY = re.compile(r"(?<!\d)(\d{4})[-_](\d{2})[-_](\d{2})(?!\d)")
 
 
 @dataclass
@@ -61,6 +60,30 @@ class FollowerList:
     unreadable: int  # entries that are not a handle of this platform
     # Whose list the export says it is: {where it says so: username}.
     owners: dict = field(default_factory=dict)
+    # The day the platform made the export, when its file name says it.
+    exported: datetime.date = None
+
+
+def export_date(file_name):
+    """The day in an export's file name (Instagram's archive is named
+    instagram-<akun>-2026-11-21-….zip), if it is a day that has been."""
+    found = _EXPORT_DAY.search(file_name.rsplit("/", 1)[-1])
+    if not found:
+        return None
+    try:
+        day = datetime.date(*map(int, found.groups()))
+    except ValueError:
+        return None
+    return day if datetime.date(2004, 1, 1) <= day <= timezone.localdate() else None
+
+
+def checked_at(exported):
+    """When a follower list counts as seen: the moment it is applied, or,
+    for an export of an earlier day, that day (at noon: the hour is unknown)."""
+    now = timezone.now()
+    if exported is None or exported >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.datetime.combine(exported, datetime.time(12)))
 
 
 def read(data, file_name, platform):
@@ -80,6 +103,7 @@ def read(data, file_name, platform):
     named = _INSTAGRAM_ARCHIVE.match(file_name.rsplit("/", 1)[-1]) if platform == "instagram" else None
     if named:
         result.owners.setdefault(f"nama berkas {file_name}", named.group(1).lower())
+    result.exported = export_date(file_name)
     return result
 
 
@@ -245,6 +269,15 @@ class Match:
     unreadable: int
     to_add: set
     to_remove: set
+    usernames: frozenset = frozenset()  # the list itself, to match it again when applied
+
+    @property
+    def unchanged(self):
+        """Registered accounts on the list's platform whose follow stays as it
+        was (``to_remove`` may also hold follows from other platforms, left
+        after the official account's platform was corrected)."""
+        absent = {pk for pk, _ in self.absent}
+        return len(self.found) - len(self.to_add) + len(absent - self.to_remove)
 
 
 def match(official, follower_list):
@@ -270,12 +303,19 @@ def match(official, follower_list):
         unreadable=follower_list.unreadable,
         to_add=present - following,
         to_remove=following - present,
+        usernames=frozenset(follower_list.usernames),
     )
 
 
 @transaction.atomic
-def apply(official, result, pemeriksa, file_name):
-    """Set every registered account's follow of ``official`` and record the check."""
+def apply(official, result, pemeriksa, file_name, exported=None):
+    """Set every registered account's follow of ``official`` and record the check.
+
+    The list is matched again once every unit is locked (registry.kunci):
+    accounts registered, deleted or moved since the preview are taken as
+    they are now, and ``result`` is brought up to date with what was applied."""
+    lock_units(all_units())
+    vars(result).update(vars(match(official, FollowerList(set(result.usernames), result.unreadable))))
     through = AkunMedsos.mengikuti.through
     added = sorted(result.to_add)
     for start in range(0, len(added), BATCH):
@@ -295,6 +335,7 @@ def apply(official, result, pemeriksa, file_name):
         pemeriksa,
         HasilVerifikasi.VALID,
         melalui=f"daftar pengikut {file_name}",
+        waktu=checked_at(exported),
         sumber=SumberVerifikasi.DAFTAR_PENGIKUT,
         jumlah_pengikut=result.followers,
         catatan=(

@@ -295,6 +295,11 @@ def _find_header(rows, aliases, required, expected, uncalculated, merged):
             raise FileRejected(f"Kolom {names} tidak ditemukan di baris judul (baris {index + 1}).")
     headers = [str(h).strip() if not is_blank(h) else "" for h in rows[index]]
     known = set(columns.values())
+    filled = [col for col, h in enumerate(headers) if h]
+    if filled and match_key(headers[filled[0]]) == "baris" and match_key(headers[filled[-1]]) == "keterangan":
+        # A rejected-rows file uploaded again after its fixes: its row
+        # numbers and reasons are the registry's own, not data to read.
+        known |= {filled[0], filled[-1]}
     unknown = [h for col, h in enumerate(headers) if h and col not in known]
     _fill_merged(rows, merged, index)
     data_rows = [

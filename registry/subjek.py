@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from registry import identity, sheets
+from registry.cakupan import role_of, sees_full_nik
 from registry.models import (
     AkunMedsos,
     HasilVerifikasi,
@@ -20,10 +21,8 @@ from registry.models import (
     StatusKepegawaian,
     SumberVerifikasi,
     Verifikasi,
-    record_history,
-    role_of,
-    sees_full_nik,
 )
+from registry.riwayat import record_history
 
 HEADERS = ["BAGIAN", "WAKTU", "URAIAN", "ISI"]
 IMPORT_PREFIX = "impor #"

@@ -17,7 +17,9 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import AkunMedsos, Instansi, Pegawai, drift, misplaced, record_verification
+from registry.kepatuhan import drift, misplaced
+from registry.models import AkunMedsos, Instansi, Pegawai
+from registry.verifikasi import record_verification
 
 _sequence = itertools.count(1)
 

@@ -27,14 +27,14 @@ def test_the_compiled_catalogue_matches_the_po_file():
 
 @pytest.mark.parametrize("page,words", [
     ("admin:registry_pegawai_changelist", ["Impor", "Ekspor"]),
-    ("admin:registry_pegawai_export", ["Kolom yang akan diekspor", "Kirim", "Pilih semua"]),
+    ("admin:registry_pegawai_export", ["Kolom yang akan diekspor", 'value="Ekspor"', "Pilih semua"]),
 ])
 def test_library_pages_speak_indonesian(client, tree, ani, page, words):
     client.force_login(ani)
     html = client.get(reverse(page)).content.decode()
     for word in words:
         assert word in html
-    for english in (">Import<", ">Export<", "This exporter will export", ">Submit<", "Select all"):
+    for english in (">Import<", ">Export<", "This exporter will export", ">Submit<", "Select all", "Kirim"):
         assert english not in html
 
 
@@ -56,7 +56,8 @@ def test_the_two_box_selector_names_its_arrows_in_indonesian(client, ani):
 
 
 WRONG = ["RUBAH", "Rubah", "merubah", "Autentidikasi", "berdasarkan-sandi", "Diadakan", "Ditiadakan", "dibawah",
-         "waktu berkualitas", "Can add", "Can change", "Can delete", "Can view"]
+         "waktu berkualitas", "Can add", "Can change", "Can delete", "Can view", "atau sedikit", ">Buka<",
+         'value="Buka"']
 
 
 def test_no_page_shows_djangos_wrong_indonesian(client, tree, ani, oki):
@@ -66,7 +67,7 @@ def test_no_page_shows_djangos_wrong_indonesian(client, tree, ani, oki):
              reverse("admin:auth_user_add"), reverse("admin:auth_user_password_change", args=[oki.pk]),
              reverse("admin:auth_group_add"), reverse("admin:registry_pegawai_change", args=[siti.pk]),
              reverse("admin:registry_pegawai_changelist"), reverse("admin:registry_pegawai_export"),
-             reverse("admin:password_change")]
+             reverse("admin:password_change"), reverse("admin:registry_akunmedsos_changelist")]
     seen = {url: client.get(url).content.decode() for url in pages}
     invalid = client.post(reverse("admin:auth_user_add"), {"username": ""}).content.decode()
     seen["tambah pengguna, isian salah"] = invalid
@@ -74,6 +75,8 @@ def test_no_page_shows_djangos_wrong_indonesian(client, tree, ani, oki):
     for where, html in seen.items():
         for wrong in WRONG:
             assert wrong.lower() not in html.lower(), f"{wrong!r} on {where}"
+        # "Anda" is capitalised when it addresses the reader.
+        assert not re.search(r"\banda\b", html), f"'anda' on {where}"
     assert "Perbaiki kesalahan di bawah ini." in invalid
     assert "Dapat menambah pegawai" in seen[reverse("admin:auth_group_add")]
     assert "Anda sudah keluar" in seen["keluar"]

@@ -113,7 +113,8 @@ def test_operator_cannot_touch_another_agencys_staff(client, tree, oki, dedi):
     assert rejected(preview)[(10, "NIP")] == "NIP terdaftar di instansi lain; hubungi BKD untuk mutasi"
     client.force_login(dedi)
     preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
-    assert "tidak ditemukan di instansi yang Anda kelola" in rejected(preview)[(5, "UNIT KERJA")]
+    # Another agency's unit, named rightly: not a typo, and not Dedi's to fill.
+    assert "berada di luar instansi yang Anda kelola" in rejected(preview)[(5, "UNIT KERJA")]
     assert preview.context["counts"]["baru"] == 0
 
 

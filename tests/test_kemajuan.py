@@ -11,7 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from registry.models import AkunMedsos, Kepatuhan, Pegawai, RekapHarian, RekapUnit, misplaced, record_day
+from registry.kemajuan import record_day
+from registry.kepatuhan import misplaced
+from registry.models import AkunMedsos, Kepatuhan, Pegawai, RekapHarian, RekapUnit
 from tests.conftest import make_akun, make_pegawai, verify
 
 K = Kepatuhan
@@ -123,15 +125,33 @@ def test_rekap_comparison_in_print_and_excel(client, a_week_ago, tree, vina):
     assert (total["PATUH"], total["PERUBAHAN PATUH"], total["PERUBAHAN % PATUH (POIN)"]) == (3, 3, 50.0)
 
 
-@pytest.mark.parametrize(
-    "chosen,message",
-    [(0, "Pilih tanggal sebelum hari ini"), (30, "rekap harian pertama tercatat")],
-)
-def test_a_date_without_a_record_says_why(client, a_week_ago, tree, vina, chosen, message):
+def test_today_cannot_be_compared(client, a_week_ago, tree, vina):
     client.force_login(vina)
-    page = rekap(client, instansi=tree.pemda.pk, bandingkan=days_ago(chosen).isoformat())
-    assert message in page.content.decode()
+    page = rekap(client, instansi=tree.pemda.pk, bandingkan=days_ago(0).isoformat())
+    assert "Pilih tanggal sebelum hari ini" in page.content.decode()
     assert page.context["rows"] is None
+
+
+def test_a_date_before_the_first_record_shows_the_recap_and_offers_the_first_record(client, a_week_ago, tree, vina):
+    client.force_login(vina)
+    page = rekap(client, instansi=tree.pemda.pk, bandingkan=days_ago(30).isoformat())
+    html = page.content.decode()
+    assert page.context["rows"] and page.context["total"]["aktif"] > 0
+    assert "Saringan tidak sah" not in html
+    assert f"pertama tercatat {formats.date_format(a_week_ago, 'j F Y')}" in html
+    note = page.context["catatan_banding"]
+    assert note["pertama"] == a_week_ago
+    compared = client.get(reverse("admin:registry_rekap") + note["url"])
+    assert compared.context["form"].chosen["bandingkan"] == a_week_ago
+    assert "selisih" in compared.context["total"]
+
+
+def test_before_any_record_the_recap_says_comparing_starts_tomorrow(client, tree, vina):
+    client.force_login(vina)
+    RekapHarian.objects.all().delete()
+    page = rekap(client, instansi=tree.pemda.pk, bandingkan=days_ago(3).isoformat())
+    assert "perbandingan tersedia mulai besok" in page.content.decode()
+    assert page.context["rows"] is not None and page.context["catatan_banding"]["url"] is None
 
 
 def test_an_operator_compares_only_its_own_units(client, a_week_ago, tree, oki):

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from registry.models import Kepatuhan, Pegawai, kepatuhan_expression
+from registry.kepatuhan import kepatuhan_expression
+from registry.models import Kepatuhan, Pegawai
 from tests.conftest import make_akun, make_pegawai, verify
 
 

@@ -24,17 +24,10 @@ from hypothesis.stateful import (
 )
 
 from registry import followers
-from registry.models import (
-    AkunMedsos,
-    HasilVerifikasi,
-    Instansi,
-    Pegawai,
-    drift,
-    misplaced,
-    record_bulk_result,
-    record_verification,
-)
-from registry.resources import AkunMedsosResource, InstansiResource, PegawaiResource
+from registry.impor import AkunMedsosResource, InstansiResource, PegawaiResource
+from registry.kepatuhan import drift, misplaced
+from registry.models import AkunMedsos, HasilVerifikasi, Instansi, Pegawai
+from registry.verifikasi import record_bulk_result, record_verification
 from tests.conftest import nik, nip_pns
 
 PLATFORMS = st.sampled_from(["instagram", "tiktok", "facebook"])

@@ -15,18 +15,8 @@ import pytest
 from django.urls import reverse
 
 from registry import followers
-from registry.models import (
-    AkunMedsos,
-    Instansi,
-    Kepatuhan,
-    Pegawai,
-    RekapUnit,
-    Verifikasi,
-    WajibIkuti,
-    kepatuhan_expression,
-    new_staff_state,
-    refresh_staff,
-)
+from registry.kepatuhan import kepatuhan_expression, new_staff_state, refresh_staff
+from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, RekapUnit, Verifikasi, WajibIkuti
 from tests.conftest import make_akun, make_pegawai, nip_pns, verify
 from tests.test_import import confirm, upload
 

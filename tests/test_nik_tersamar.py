@@ -61,3 +61,46 @@ def test_those_who_edit_the_employee_see_it_in_full(client, staff, dedi, ani):
 def test_the_name_of_an_employee_everywhere_masks_the_nik(staff):
     assert str(staff.maya) == f"Maya Sari ({identity.masked(staff.maya.nik)})"
     assert str(staff.siti) == f"Siti Rahayu ({staff.siti.nip})"
+
+
+def listed(client, query):
+    response = client.get(reverse("admin:registry_pegawai_changelist"), {"q": query, "keaktifan": "semua"})
+    assert response.status_code == 200
+    return {p.pk for p in response.context["cl"].result_list}
+
+
+def test_a_verifikator_cannot_unmask_a_nik_by_searching_for_it(client, staff, vina):
+    """The digit walk: from the four digits the mask shows, try each next
+    digit and keep the one that still lists her. Nothing lists her, so
+    nothing is learnt, however long the prefix."""
+    client.force_login(vina)
+    nik = staff.maya.nik
+    for length in range(6, 17):
+        for digit in "0123456789":
+            assert staff.maya.pk not in listed(client, nik[: length - 1] + digit)
+    assert staff.maya.pk not in listed(client, nik)
+    assert staff.maya.pk not in listed(client, f"NIK {nik[:4]} {nik[4:10]} {nik[10:]}")
+    # Searching by NIP still works for her.
+    assert staff.siti.pk in listed(client, staff.siti.nip[:8])
+
+
+def test_the_autocomplete_confirms_no_nik_guess_either(client, staff, vina):
+    client.force_login(vina)
+    for term in (staff.maya.nik, staff.maya.nik[:8]):
+        response = client.get(
+            "/autocomplete/",
+            {"app_label": "registry", "model_name": "akunmedsos", "field_name": "pegawai", "term": term},
+        )
+        assert response.status_code == 200
+        assert response.json()["results"] == [], term
+
+
+def test_those_who_see_the_nik_in_full_search_by_it(client, staff, dedi, ani):
+    for user in (dedi, ani):
+        client.force_login(user)
+        assert listed(client, staff.maya.nik[:8]) == {staff.maya.pk}
+        response = client.get(
+            "/autocomplete/",
+            {"app_label": "registry", "model_name": "akunmedsos", "field_name": "pegawai", "term": staff.maya.nik},
+        )
+        assert [r["id"] for r in response.json()["results"]] == [str(staff.maya.pk)]

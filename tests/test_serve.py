@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # The documented production variables (README, "Deployment").
 PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "registri.bkd.example.go.id",
-    "DJANGO_SECURE_COOKIES": "1",
     "DJANGO_BEHIND_TLS_PROXY": "1",
     "DJANGO_SSL_REDIRECT": "1",
     "DJANGO_HSTS_SECONDS": "31536000",

@@ -110,7 +110,7 @@ def fill(apps, schema_editor):
     # registry upgraded across later schema changes fills with
     # `manage.py periksa_kepatuhan --perbaiki` instead.
     if apps.get_model("registry", "Instansi").objects.exists():
-        from registry.models import refresh_all
+        from registry.kepatuhan import refresh_all
 
         refresh_all()
 

@@ -1,8 +1,11 @@
 from django import template
 from django.utils import timezone
 
-from registry import identity, views
-from registry.models import Kepatuhan, scope_paths, sees_full_nik
+from registry import identity
+from registry.cakupan import scope_paths, sees_full_nik
+from registry.models import Kepatuhan, StatusKepegawaian
+from registry.views.beranda import key_figures
+from registry.views.dasar import perubahan, ribuan
 
 register = template.Library()
 
@@ -10,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("admin/registry/angka_beranda.html", takes_context=True)
 def angka_beranda(context):
     """The home page's key figures for the user's scope."""
-    return views.key_figures(context["request"])
+    return key_figures(context["request"])
 
 
 @register.simple_tag(takes_context=True)
@@ -31,9 +34,23 @@ def kepatuhan_label(value):
     return Kepatuhan(value).label if value else "Nonaktif"
 
 
-register.filter("ribuan", views.ribuan)
-register.filter("perubahan", views.perubahan)
+register.filter("ribuan", ribuan)
+register.filter("perubahan", perubahan)
 register.filter("nomor_induk", identity.grouped)
+
+
+# The printed lists' Status column, one short word each (the list explains PPPK PW).
+STATUS_SINGKAT = {
+    StatusKepegawaian.PNS: "PNS",
+    StatusKepegawaian.PPPK: "PPPK",
+    StatusKepegawaian.PPPK_PW: "PPPK PW",
+    StatusKepegawaian.NON_ASN: "Non-ASN",
+}
+
+
+@register.filter
+def status_singkat(status):
+    return STATUS_SINGKAT.get(status, status)
 
 
 @register.filter

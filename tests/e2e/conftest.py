@@ -17,7 +17,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
-from registry.management.commands.siapkan_demo import load_demo
+from registry.demo import load_demo
 from registry.models import Instansi
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM

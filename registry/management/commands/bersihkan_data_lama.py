@@ -19,7 +19,8 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
-from registry.models import AkunMedsos, Pegawai, StatusKepegawaian, Verifikasi, chunked
+from registry.models import AkunMedsos, Pegawai, StatusKepegawaian, Verifikasi
+from registry.sql import chunked
 
 ANONYMOUS = "Dianonimkan"
 

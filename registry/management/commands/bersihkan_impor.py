@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from registry.resources import discard_stale_imports
+from registry.impor.pratinjau import discard_stale_imports
 
 
 class Command(BaseCommand):

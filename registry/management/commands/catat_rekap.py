@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import formats, timezone
 
-from registry.models import record_day
+from registry.kemajuan import record_day
 
 
 class Command(BaseCommand):

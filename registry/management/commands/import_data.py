@@ -3,7 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from registry import resources, sheets
+from registry import impor, sheets
+from registry.impor import pratinjau
+from registry.impor.rencana import ImportCancelled
 from registry.models import Impor, Instansi, StatusImpor
 
 KINDS = {"instansi": "instansi", "pegawai": "pegawai", "akun": "akun"}
@@ -29,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, kind, file, dry_run, skip_invalid, user, instansi, **options):
         account = self._user(user)
-        resource = resources.RESOURCES[KINDS[kind]](user=account)
+        resource = impor.RESOURCES[KINDS[kind]](user=account)
         plan_options = {}
         if instansi:
             unit = Instansi.objects.for_user(account).filter(kode__iexact=instansi).first()
@@ -64,10 +66,10 @@ class Command(BaseCommand):
             try:
                 resource.melalui = f"impor baris perintah {Path(file).name}"
                 resource.apply(plan)
-            except resources.ImportCancelled as e:
+            except ImportCancelled as e:
                 raise CommandError(str(e)) from None
             record = Impor(pengguna=account if account.pk else None, jenis=plan.kind, nama_berkas=file.name[:255])
-            resources.close_import(record, StatusImpor.SELESAI, plan)
+            pratinjau.close_import(record, StatusImpor.SELESAI, plan)
             self.stdout.write(self.style.SUCCESS(f"Tersimpan: {counts['baru']} baru, {counts['berubah']} berubah."))
             return
         if counts["ditolak"]:

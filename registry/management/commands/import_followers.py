@@ -59,5 +59,5 @@ class Command(BaseCommand):
                 f"Jumlah pengikut turun dari {last[0]} menjadi {result.followers}; periksa bahwa berkasnya lengkap "
                 "dan untuk akun yang benar, lalu ulangi dengan --turun-diperiksa."
             )
-        followers.apply(official, result, None, file.name)
+        followers.apply(official, result, None, file.name, found.exported)
         self.stdout.write(self.style.SUCCESS("Daftar pengikut diterapkan."))

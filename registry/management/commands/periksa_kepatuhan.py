@@ -9,7 +9,8 @@ is how a deployment proves it, nightly or after a restore from backup.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry.models import Instansi, drift, misplaced, refresh_all
+from registry.kepatuhan import drift, misplaced, refresh_all
+from registry.models import Instansi
 
 SHOWN = 10
 

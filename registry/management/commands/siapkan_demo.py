@@ -1,16 +1,12 @@
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry.models import Instansi, record_day, refresh_all
-
-DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+from registry.demo import load_demo
+from registry.models import Instansi
 
 # username, group, kode of the operated instansi
 DEMO_USERS = [
@@ -18,15 +14,6 @@ DEMO_USERS = [
     ("operator.disdik", "Operator OPD", "DISDIK"),
     ("operator.dinkes", "Operator OPD", "DINKES"),
 ]
-
-
-def load_demo():
-    """The demo regency, with what every write path keeps stored (loaddata
-    saves raw, past them): each employee's compliance, the counts and today's
-    record."""
-    call_command("loaddata", DEMO_FIXTURE, verbosity=0)
-    refresh_all()
-    record_day()
 
 
 class Command(BaseCommand):

@@ -1,0 +1,15 @@
+"""The whole product is this admin: one module per model (and the site and
+its shared pieces in ``dasar``, import and export in ``impor_ekspor``).
+Importing them registers each model admin with the site."""
+
+from registry.admin import (  # noqa: F401
+    akun,
+    dasar,
+    impor_ekspor,
+    instansi,
+    pegawai,
+    pengaturan,
+    pengguna,
+    riwayat_impor,
+    verifikasi,
+)

@@ -1,0 +1,114 @@
+"""The admin site, and what every model admin of the registry shares:
+scope on lists, forms and choices; history as sentences; 404 for out of scope."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry.cakupan import scope_paths, sees_full_nik
+from registry.riwayat import sentence
+from registry.views.dasar import CountedPaginator
+
+admin.site.site_header = "Registri Akun Media Sosial ASN"
+admin.site.site_title = "Registri Akun Medsos ASN"
+admin.site.index_title = "Beranda"
+admin.site.empty_value_display = "—"
+# The admin is the whole site; there is no public site to link to.
+admin.site.site_url = None
+# Change lists need the width on a 1366-pixel office screen more than a
+# second copy of the index.
+admin.site.enable_nav_sidebar = False
+# Key figures and the way to Evaluasi, Rekap and the queue (templatetags/registri.py).
+admin.site.index_template = "admin/registry/beranda.html"
+
+
+def scoped(model, request):
+    """The rows of ``model`` that ``request.user`` may pick in a form."""
+    manager = model._default_manager
+    return manager.for_user(request.user) if hasattr(manager, "for_user") else manager.all()
+
+
+class ScopedFormfields:
+    """Limit every foreign-key and many-to-many choice to the user's scope.
+
+    Shared by model admins and inlines, so that a crafted POST naming an
+    out-of-scope id fails as an invalid choice.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.related_model, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.related_model, request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
+    list_per_page = 50
+    # A changelist of a million rows counts at most COUNT_CAP + 1 of them
+    # ("lebih dari 10.000"), and never counts the unfiltered table again.
+    paginator = CountedPaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index for a missing object; out of scope
+        # must look exactly like absent, and be a 404 (DESIGN §4).
+        raise Http404("Data tidak ditemukan.")
+
+
+class RiwayatAdmin(SimpleHistoryAdmin):
+    """Each object's *Riwayat*: who changed what, when, through what, read
+    as sentences, scoped like the object and never editable."""
+
+    object_history_list_template = "admin/registry/riwayat_daftar.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back to the history of an object the queryset
+        # does not hold (a deleted one): only those who see everything may.
+        if self.get_object(request, unquote(object_id)) is None and scope_paths(request.user) is not None:
+            raise Http404("Data tidak ditemukan.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version as a form, which saves (reverts) on POST whatever
+        # SIMPLE_HISTORY_REVERT_DISABLED says: history is not a way to edit.
+        raise Http404("Riwayat hanya dapat dibaca.")
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        full_nik = sees_full_nik(request.user)
+        for record in historical_records:
+            record.perubahan = [
+                sentence(change, full_nik) for change in getattr(record, "history_delta_changes", [])
+            ]
+
+
+def short_name(instansi):
+    """What fits a list column: "Disdik" rather than "Dinas Pendidikan (Disdik)"."""
+    return instansi.singkatan or instansi.nama
+
+
+def profile_link(akun):
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener noreferrer">@{}</a>', akun.url, akun.username
+    )
+
+
+def bukti_link(verifikasi):
+    if not verifikasi.bukti:
+        return "—"
+    url = reverse("admin:registry_verifikasi_bukti", args=[verifikasi.pk])
+    return format_html('<a href="{}" target="_blank" rel="noopener">lihat</a>', url)
+
+
+def user_name(user):
+    """Who a user is, as a clerk reads it, and not as a link: users are the
+    Admin BKD's page, and a link an operator cannot follow is a 403."""
+    return (user.get_full_name() or user.get_username()) if user else "—"

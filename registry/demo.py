@@ -1,0 +1,93 @@
+"""The demo regency, *Kabupaten Sukamaju* (fixtures/demo.json, made by
+fixtures/generate_demo.py): what ``siapkan_demo`` loads into an empty
+registry for ``make run`` and the browser tests.
+
+Its story (accounts registered over the autumn, checked through November)
+ends on ``STORY_ENDS``; loading moves every date by the days since, so that
+on whatever day the demo is loaded its checks are recent, its queue holds
+what it held, and its last 90 days are on record: each past day's figures
+are replayed from the demo's own accounts and checks as they stood that day
+(``record_past_days``), so that Beranda's chart and Rekap's comparison show
+the progress from the first day.
+"""
+
+import datetime
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from registry.kemajuan import record_day, record_days
+from registry.kepatuhan import refresh_all
+from registry.models import AkunMedsos, HasilVerifikasi, Kepatuhan, Pegawai, Verifikasi
+
+DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+STORY_ENDS = datetime.date(2026, 11, 21)
+DATE_FIELDS = ("dibuat_pada", "diubah_pada", "diverifikasi_pada", "waktu")
+PAST_DAYS = 90
+
+
+def load_demo():
+    """The demo regency, its dates moved to end today, with what every write
+    path keeps stored (loaddata saves raw, past them) and its past days."""
+    shift = timezone.localdate() - STORY_ENDS
+    objects = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
+    for obj in objects:
+        for name in DATE_FIELDS:
+            value = obj["fields"].get(name)
+            if value:
+                moved = datetime.datetime.fromisoformat(value.replace("Z", "+00:00")) + shift
+                obj["fields"][name] = moved.isoformat()
+    handle, path = tempfile.mkstemp(suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as moved_fixture:
+            json.dump(objects, moved_fixture, ensure_ascii=False)
+        call_command("loaddata", path, verbosity=0)
+    finally:
+        os.unlink(path)
+    refresh_all()
+    record_past_days()
+    record_day()
+
+
+def record_past_days(days=PAST_DAYS):
+    """Each of the last ``days`` days (today excepted) as it stood then: who
+    had registered an account, whose latest check by then was valid. Follows
+    carry no date, so a valid account follows then what it follows now."""
+    accounts = defaultdict(list)
+    for akun, owner, created in AkunMedsos.objects.filter(pegawai__isnull=False).values_list(
+        "pk", "pegawai_id", "dibuat_pada"
+    ):
+        accounts[owner].append((created, akun))
+    checks = defaultdict(list)
+    for akun, when, hasil in Verifikasi.objects.order_by("waktu", "pk").values_list("akun_id", "waktu", "hasil"):
+        checks[akun].append((when, hasil))
+    staff = Pegawai.objects.filter(aktif=True).values_list(
+        "pk", "instansi_id", "status_kepegawaian", "kepatuhan", "dibuat_pada"
+    )
+    today = timezone.localdate()
+    by_day = {}
+    for back in range(days - 1, 0, -1):
+        day = today - datetime.timedelta(days=back)
+        end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+        counts = Counter()
+        for pk, unit, status, now, created in staff:
+            if created <= end:
+                counts[(unit, status, _state_then(accounts[pk], checks, end, now))] += 1
+        by_day[day] = [(*key, n) for key, n in counts.items()]
+    record_days(by_day)
+
+
+def _state_then(accounts, checks, end, now):
+    registered = [akun for created, akun in accounts if created <= end]
+    if not registered:
+        return Kepatuhan.BELUM_PUNYA_AKUN
+    latest = [[hasil for when, hasil in checks[akun] if when <= end][-1:] for akun in registered]
+    if [HasilVerifikasi.VALID] not in latest:
+        return Kepatuhan.BELUM_DIVERIFIKASI
+    return now if now == Kepatuhan.PATUH else Kepatuhan.BELUM_MENGIKUTI

@@ -1,0 +1,242 @@
+"""The import engine shared by every kind of file, and the export it offers.
+
+The classes here are django-import-export resources, so the admin's export
+form offers their columns, and the admin and ``manage.py import_data`` share
+them. Importing does not go through the library's row-by-row machinery,
+which takes a minute for a province's file: a resource reads the whole file
+(``sheets.read_table``), checks every row in Python with the same rules as
+the forms (``identity``, ``handles``, ``models.identity_errors``), checks the
+database in a few batched queries, and writes with ``bulk_create`` /
+``bulk_update``. The result is a ``Plan``: what each row would do, shown as
+the preview, stored until the clerk confirms, then applied.
+
+Every query goes through the user's scope (``for_user``): an operator's file
+can only read and change rows inside the operator's subtree.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from import_export import resources
+
+from registry import identity, sheets
+from registry.cakupan import sees_full_nik
+from registry.impor.rencana import DITOLAK, ImportCancelled, Plan, Row
+from registry.models import Instansi
+from registry.riwayat import record_history
+
+# Rows per INSERT and per IN (...) lookup; lookups also stay within what
+# the database backend declares it accepts (999 for SQLite).
+BATCH = 2000
+
+TRUE_WORDS = {"ya", "y", "aktif", "true", "1", "benar"}
+FALSE_WORDS = {"tidak", "t", "nonaktif", "tidakaktif", "false", "0", "salah"}
+
+
+def ya_tidak(value):
+    return "Ya" if value else "Tidak"
+
+
+def header_aliases(table):
+    return {sheets.match_key(header): name for header, name in table.items()}
+
+
+class RegistryResource(resources.ModelResource):
+    """Shared machinery; subclasses say how to read and check one row."""
+
+    kind = None
+    aliases = {}
+    required = []
+    # (column, text column?) of the import template, its example row,
+    # drop-down choices and instructions.
+    template_columns = []
+    template_example = []
+    template_choices = {}
+    template_instructions = []
+    # Export: attribute -> function making the cell a clerk reads ("Ya").
+    export_converters = {}
+    # Written as text and formatted as Text, so Excel keeps all 18 digits.
+    text_columns = {"NIP", "NIK"}
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        # What the rows' history says they were written through; the
+        # admin names the Impor record ("impor #12").
+        self.melalui = "impor"
+
+    def record_history(self, model, pks, kind):
+        """The bulk writes' history, naming who and through what; the
+        command line acts as an unsaved user (import_data): nobody."""
+        record_history(model, pks, kind, self.user, self.melalui)
+
+    # Import ---------------------------------------------------------------
+
+    def plan(self, data, file_name, options=None, progress=None):
+        expected = [name for name, _ in self.template_columns]
+        table = sheets.read_table(data, file_name, self.aliases, self.required, expected)
+        headers = table.headers
+        rows = []
+        total = len(table.rows)
+        for done, (number, cells) in enumerate(table.rows, start=1):
+            row = Row(number, [c if type(c) is str else sheets.cell_text(c) for c in cells])
+            for cell_index in table.columns.values():
+                if (number, cell_index) in table.uncalculated:
+                    row.problems.append([
+                        headers[cell_index],
+                        "sel berisi rumus yang belum dihitung; buka berkas di Excel, simpan ulang, "
+                        "lalu unggah lagi",
+                    ])
+            if not row.problems:
+                self.read_row(table, cells, row)
+            rows.append(row)
+            if progress and done % 2000 == 0:
+                progress(done, total)
+        if progress:
+            progress(total, total)
+        footer = self.footer(rows)
+        if footer:
+            rows = rows[: -len(footer)]
+            options = {**(options or {}), "kaki": [footer[0].number, footer[-1].number]}
+        plan = Plan(self.kind, file_name, headers, rows, dict(options or {}), ignored=table.unknown)
+        self.check(plan)
+        return plan
+
+    def footer(self, rows):
+        """The place, date and signatures under a roster's table: trailing
+        rows with no NIP or NIK that could not be read anyway, at least one
+        of them reading like a signature block. Ignored, not rejected."""
+        block = []
+        for row in reversed(rows):
+            if row.values.get("nip") or row.values.get("nik") or not row.problems:
+                break
+            block.append(row)
+        block.reverse()
+        if any(FOOTER_WORDS.search(" ".join(row.raw)) for row in block):
+            return block
+        return []
+
+    def check(self, plan):
+        """Decide each row's action against the database (re-run on confirm)."""
+        for row in plan.rows:
+            row.conflicts, row.changes, row.target, row.action, row.result = [], {}, None, "", {}
+        self.check_rows(plan)
+        for row in plan.rows:
+            if row.rejected:
+                row.action = DITOLAK
+
+    def apply(self, plan):
+        """Write the rows that are not rejected. Returns the counts."""
+        try:
+            with transaction.atomic():
+                self.write(plan)
+        except IntegrityError:
+            raise ImportCancelled(
+                "Data berubah oleh pengguna lain selama impor berlangsung; tidak ada yang disimpan. "
+                "Unggah ulang berkasnya untuk pratinjau baru."
+            ) from None
+        return plan.counts
+
+    def column(self, table, name):
+        return table.headers[table.columns[name]]
+
+    def read_identity(self, table, cells, row, name):
+        """The row's NIP or NIK. Rosters often keep one "NIP/NIK" column:
+        there 16 digits are a NIK and anything else is read as a NIP."""
+        column = name if name in table.columns else "nip_nik"
+        if column not in table.columns:
+            return None
+        try:
+            label = "NIP/NIK" if column == "nip_nik" else name.upper()
+            value = identity.normalise(table.cell(cells, column), label)
+        except ValidationError as e:
+            # A combined column's problem is said once, with the NIP.
+            if column == name or name == "nip":
+                row.problems.append([self.column(table, column), e.messages[0]])
+            return None
+        if column == "nip_nik" and (name == "nik") != (len(value) == 16):
+            return None
+        return value or None
+
+    def read_flag(self, table, cells, row, name):
+        text = sheets.cell_text(table.cell(cells, name))
+        if not text:
+            return None
+        if sheets.match_key(text) in TRUE_WORDS:
+            return True
+        if sheets.match_key(text) in FALSE_WORDS:
+            return False
+        row.problems.append([self.column(table, name), f"isian {text!r} tidak dikenal; isi Ya atau Tidak"])
+        return None
+
+    def template(self):
+        """The template for this clerk: its example names a unit in their
+        scope, and a second sheet lists the units they may use."""
+        units = list(
+            Instansi.objects.for_user(self.user)
+            .filter(aktif=True)
+            .order_by("jalur")
+            .values_list("kode", "nama", "singkatan", "induk_id")[: sheets.UNIT_SHEET_MAX]
+        )
+        example = list(self.template_example)
+        if units:
+            # The top of the scope, or for the whole regency one unit below it.
+            top = units[1] if units[0][3] is None and len(units) > 1 else units[0]
+            names = [name for name, _ in self.template_columns]
+            for column, value in self.template_unit_example(top, units[0]).items():
+                example[names.index(column)] = value
+        return sheets.build_template(
+            self.template_columns,
+            example,
+            self.template_instructions,
+            self.template_choices,
+            units=[unit[:3] for unit in units],
+        )
+
+    def template_unit_example(self, unit, top):
+        """{column: value} of the example row naming ``unit`` (kode, nama, singkatan)."""
+        return {}
+
+    # Export ---------------------------------------------------------------
+
+    def export_rows(self, queryset, field_names=None):
+        """(headers, iterator of rows) for the chosen fields, streamed from the database."""
+        chosen = self.get_export_fields(field_names)
+        paths = [f.attribute for f in chosen]
+        converters = [self.export_converters.get(f.attribute) for f in chosen]
+        if not sees_full_nik(self.user):
+            converters = [identity.masked if f.column_name == "NIK" else c for f, c in zip(chosen, converters)]
+        # The list's own order: what the clerk saw on screen.
+        queryset = queryset.values_list(*paths)
+
+        def rows():
+            for values in queryset.iterator(chunk_size=2000):
+                yield [convert(v) if convert else v for convert, v in zip(converters, values)]
+
+        return [f.column_name for f in chosen], rows()
+
+
+def flag_duplicates(groups, label):
+    """Reject every row of a group of rows that share one key, each naming the others."""
+    for same in groups.values():
+        if len(same) > 1:
+            for row in same:
+                others = ", ".join(str(r.number) for r in same if r is not row)
+                row.conflicts.append([label, f"{label} yang sama juga ada di baris {others}; hapus salah satu"])
+
+
+def chunks(values):
+    size = min(BATCH, connection.features.max_query_params or BATCH)
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# What the signature block under a roster says: place and date, who signs.
+FOOTER_WORDS = re.compile(
+    r"\b(mengetahui|kepala|sekretaris|plt|plh|a\.\s?n\.|ttd|pembina|penata|pengatur|nip\s*[.:]|"
+    r"\d{1,2}\s+(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)"
+    r"\s+\d{4})",
+    re.I,
+)

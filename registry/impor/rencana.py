@@ -1,0 +1,97 @@
+"""An import's plan: what each row of the file would do, shown as the
+preview, kept (compressed) until the clerk confirms, then applied."""
+
+import json
+import zlib
+from dataclasses import dataclass, field
+
+from registry import sheets
+from registry.models import JenisImpor
+
+BARU, BERUBAH, TETAP, DITOLAK = "baru", "berubah", "tetap", "ditolak"
+
+
+@dataclass
+class Row:
+    number: int  # as Excel shows it
+    raw: list  # the cells as text, for the rejected-rows file
+    values: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)  # [column, message] from the file alone
+    conflicts: list = field(default_factory=list)  # [column, message] against the database
+    action: str = ""
+    target: int = None  # pk of the existing object
+    changes: dict = field(default_factory=dict)  # field -> [old, new]
+    result: dict = field(default_factory=dict)  # what the database check decided to write
+
+    @property
+    def rejected(self):
+        return bool(self.problems or self.conflicts)
+
+    @property
+    def reasons(self):
+        return self.problems + self.conflicts
+
+
+@dataclass
+class Plan:
+    kind: str
+    file_name: str
+    headers: list
+    rows: list
+    options: dict = field(default_factory=dict)
+    # Employees of the chosen unit missing from the file: [pk, nama, nip].
+    missing: list = field(default_factory=list)
+    # Headers of the file that no alias knows: shown, so nothing is dropped unseen.
+    ignored: list = field(default_factory=list)
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def new_accounts(self):
+        """Accounts a row-per-person file adds (a wide row holds several); None for other kinds."""
+        if self.kind != JenisImpor.AKUN:
+            return None
+        return sum(len(row.result.get("new", [])) for row in self.rows if row.action in (BARU, BERUBAH))
+
+    @property
+    def counts(self):
+        return {action: self.count(action) for action in (BARU, BERUBAH, TETAP, DITOLAK)}
+
+    @property
+    def rejected(self):
+        return [row for row in self.rows if row.action == DITOLAK]
+
+    def dump(self):
+        """The rows as read from the file; the database checks are redone on confirm."""
+        data = {
+            "kind": self.kind,
+            "file_name": self.file_name,
+            "headers": self.headers,
+            "options": self.options,
+            "ignored": self.ignored,
+            "rows": [[r.number, r.raw, r.values, r.problems] for r in self.rows],
+        }
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 1)
+
+    @classmethod
+    def load(cls, blob):
+        data = json.loads(zlib.decompress(bytes(blob)))
+        rows = [Row(number, raw, values, problems) for number, raw, values, problems in data["rows"]]
+        return cls(data["kind"], data["file_name"], data["headers"], rows, data["options"], ignored=data["ignored"])
+
+    def rejected_workbook(self):
+        """The rejected rows as the clerk sent them, with a Keterangan column."""
+        headers = [h or f"Kolom {i + 1}" for i, h in enumerate(self.headers)]
+        writer = sheets.XlsxWriter(
+            ["Baris", *headers, "Keterangan"],
+            text_columns={h for h in headers if sheets.match_key(h) in ("nip", "nipbaru", "nik")},
+        )
+        for row in self.rejected:
+            reasons = "; ".join(f"{column}: {message}" for column, message in row.reasons)
+            writer.append([row.number, *row.raw, reasons])
+        return writer.close()
+
+
+class ImportCancelled(Exception):
+    """The database changed between preview and confirm in a way that matters."""

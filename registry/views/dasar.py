@@ -1,0 +1,64 @@
+"""What every custom admin view shares: permission checks, the page's
+context, paginating without counting a million rows, numbers as clerks read them."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.utils import formats
+from django.utils.functional import cached_property
+
+from registry.models import Instansi
+
+# A list longer than this says "more than" rather than counting every row.
+COUNT_CAP = 10000
+
+
+class CountedPaginator(Paginator):
+    """A paginator that never counts a million rows: it is told the count
+    (summed from RekapUnit), or counts up to COUNT_CAP + 1 and says "more
+    than" (``capped``). Also the admin changelists' paginator."""
+
+    cap = COUNT_CAP
+
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap
+
+
+def ribuan(value):
+    """A whole number with the Indonesian thousand separator: 10.000."""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def perubahan(value, unit=""):
+    """A change since the compared date, read at a glance: "▲ 12", "▼ 2,5 poin", "sama"."""
+    if not value:
+        return "sama"
+    arrow = "▲" if value > 0 else "▼"
+    amount = formats.number_format(abs(value), decimal_pos=1 if isinstance(value, float) else None,
+                                   use_l10n=True, force_grouping=True)
+    return f"{arrow} {amount}{' ' + unit if unit else ''}"
+
+
+def require(request, permission):
+    if not request.user.has_perm(f"registry.{permission}"):
+        raise PermissionDenied
+
+
+def page_context(request, title, **extra):
+    return {**admin.site.each_context(request), "title": title, **extra}
+
+
+def home_unit(request):
+    """The unit a user's lists are about by default: the top of their scope."""
+    return Instansi.objects.for_user(request.user).filter(aktif=True).order_by("jalur").first()
