@@ -11,8 +11,8 @@ with a session of its own and does what its role does, in a clerk's
 proportions: mostly reading lists and reports, then checking accounts in
 the queue (and now and then taking one back), applying a follower list,
 importing a roster that moves staff and deactivates some, adding and
-deleting accounts, toggling *wajib*, with a second's thought between two
-steps. Prints per page the requests, p50, p95 and p99, the errors (any
+deleting accounts, toggling *wajib*, with some thought between two
+steps (five seconds on average, `--pikir`). Prints per page the requests, p50, p95 and p99, the errors (any
 answer ≥ 500) and, afterwards, what `periksa_kepatuhan` finds. Targets
 (issue 15): 0 errors, p95 ≤ 500 ms, drift 0.
 """
@@ -32,46 +32,37 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("DATABASE_URL", "")
-if not SERVER.startswith(("postgres://", "postgresql://")):
-    sys.exit("beban.py mengukur PostgreSQL: jalankan dengan DATABASE_URL=postgres://postgres@127.0.0.1:5432/registri")
-
-import psycopg  # noqa: E402
-
 SCRATCH = "registri_beban"
 P95_TARGET = 0.500
-
-
-def database_url(name):
-    return urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
-
-
-def recreate(create=True):
-    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-        if create:
-            server.execute(f'CREATE DATABASE "{SCRATCH}"')
-
-
-recreate()
-os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)
-
-import harness  # noqa: E402,F401  (after the scratch database exists)
-from bangun import build  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connections  # noqa: E402
-
-from registry.kepatuhan import drift, misplaced  # noqa: E402
-from registry.models import AkunMedsos, Instansi, Pegawai  # noqa: E402
-from tests import juru  # noqa: E402
-
 # Per role: share of the clerks, and the weight of each task in their day.
 ROLES = {
     "verifikator": (0.3, {"baca": 10, "periksa": 6, "batal": 1, "pengikut": 0.2}),
     "operator": (0.6, {"baca": 14, "akun": 2, "hapus": 0.5, "aktif": 0.5}),
     "admin": (0.1, {"baca": 12, "impor": 1, "sinkron": 0.3, "wajib": 0.1, "pindah": 0.2}),
 }
+
+
+def database_url(name):
+    return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
+
+
+def recreate(create=True):
+    import psycopg
+
+    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+        if create:
+            server.execute(f'CREATE DATABASE "{SCRATCH}"')
+
+
+def set_up():
+    """The scratch database, and Django on it (the clerks' processes, which
+    import this module anew, never run this)."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("beban.py mengukur PostgreSQL: jalankan dengan DATABASE_URL=postgres://postgres@127.0.0.1:5432/registri")
+    recreate()
+    os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)
+    import harness  # noqa: F401  (after the scratch database exists)
 
 
 def free_port():
@@ -82,6 +73,10 @@ def free_port():
 
 def clerks(count, shape):
     """(name, user, world, mix) for ``count`` clerks of all roles."""
+    from django.contrib.auth.models import Group, User
+
+    from registry.models import AkunMedsos, Instansi, Pegawai
+
     regency = Instansi.objects.get(pk=shape["regency"])
     opds = list(Instansi.objects.filter(induk=regency).order_by("pk"))
     officials = [(a.pk, a.platform) for a in AkunMedsos.objects.filter(wajib_diikuti=True).order_by("pk")[:6]]
@@ -118,16 +113,23 @@ def clerks(count, shape):
 
 
 def serve(port):
+    import harness
+    from django.conf import settings
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REGISTRI_"))}
     env.update(DJANGO_SECRET_KEY=settings.SECRET_KEY, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DATABASE_URL=database_url(SCRATCH), REGISTRI_HTTP_POLOS="1", REGISTRI_BIND=f"127.0.0.1:{port}",
                WORKERS="5", DJANGO_STATIC_ROOT=str(Path(harness.WORKDIR) / "static"), DJANGO_LOG_LEVEL="WARNING")
+    # Its log to a file: a pipe nobody reads fills up and stops every worker mid-request.
+    log = open(Path(harness.WORKDIR) / "serve.log", "w+")
     process = subprocess.Popen(["make", "serve"], cwd=ROOT, env=env, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=log, stderr=subprocess.STDOUT, text=True)
+    process.log = log
     deadline = time.monotonic() + 300
     while True:
         if process.poll() is not None:
-            sys.exit(process.stdout.read())
+            log.seek(0)
+            sys.exit(log.read())
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5).read()
             return process
@@ -147,26 +149,38 @@ def main():
     parser.add_argument("--pegawai", type=int, default=100000)
     parser.add_argument("--juru", type=int, default=30)
     parser.add_argument("--detik", type=int, default=300)
+    # A clerk reads a page, types, looks at a profile: seconds between two steps.
+    parser.add_argument("--pikir", type=float, default=5.0, help="mean seconds a clerk thinks between two steps")
     args = parser.parse_args()
+    set_up()
+    from bangun import build
+    from django.db import connections
+
+    from registry.kepatuhan import drift, misplaced
+    from tests import juru
+
     started = time.perf_counter()
     shape = build(args.pegawai)
     team = clerks(args.juru, shape)
     sessions = {name: juru.session_cookie(user) for name, user, _, _ in team}
+    roles = ", ".join(f"{sum(n.startswith(r) for n, *_ in team)} {r}" for r in ROLES)
     print(f"{args.pegawai:,} pegawai dimuat dalam {time.perf_counter() - started:.0f} s; "
-          f"{args.juru} juru: " + ", ".join(f"{sum(n.startswith(r) for n, *_ in team)} {r}" for r in ROLES),
-          flush=True)
+          f"{args.pikir:g} s berpikir rata-rata di antara dua langkah; {args.juru} juru: {roles}", flush=True)
     connections.close_all()
     port = free_port()
     server = serve(port)
     base = f"http://127.0.0.1:{port}"
     try:
         with multiprocessing.get_context("spawn").Pool(args.juru) as pool:
-            runs = [pool.apply_async(juru.run_clerk, (base, sessions[name], name, world, mix, args.detik, n, 1.0))
+            runs = [pool.apply_async(juru.run_clerk,
+                                     (base, sessions[name], name, world, mix, args.detik, n, args.pikir))
                     for n, (name, _, world, mix) in enumerate(team)]
             results = [run.get(timeout=args.detik + 900) for run in runs]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        output, _ = server.communicate(timeout=60)
+        server.wait(timeout=60)
+        server.log.seek(0)
+        output = server.log.read()
     by_page, errors, written = defaultdict(list), [], 0
     for log, done, errs in results:
         written += len(done)

@@ -261,3 +261,171 @@ def parse(value, platform=None):
             code="invalid",
         )
     return Handle(platform, username)
+
+
+# Links to one post (DESIGN §9) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post: its platform, its id there (``kode``: "p/Cx1AbC", "video/7312…"),
+    and the handle its link names, if the link names one."""
+
+    platform: str
+    kode: str
+    username: str = ""
+
+    @property
+    def url(self):
+        return post_url(self.platform, self.kode, self.username)
+
+
+POST_URLS = {
+    (INSTAGRAM, "p"): "https://www.instagram.com/p/{id}/",
+    (INSTAGRAM, "reel"): "https://www.instagram.com/reel/{id}/",
+    (INSTAGRAM, "tv"): "https://www.instagram.com/tv/{id}/",
+    (INSTAGRAM, "s"): "https://www.instagram.com/s/{id}/",
+    (INSTAGRAM, "stories"): "https://www.instagram.com/stories/{user}/{id}/",
+    (TIKTOK, "video"): "https://www.tiktok.com/@{user}/video/{id}",
+    (TIKTOK, "photo"): "https://www.tiktok.com/@{user}/photo/{id}",
+    (X, "status"): "https://x.com/{user}/status/{id}",
+    (THREADS, "post"): "https://www.threads.com/@{user}/post/{id}",
+    (FACEBOOK, "posts"): "https://www.facebook.com/{user}/posts/{id}",
+    (FACEBOOK, "permalink"): "https://www.facebook.com/permalink.php?story_fbid={id}&id={user}",
+    (FACEBOOK, "share"): "https://www.facebook.com/share/{id}/",
+    (FACEBOOK, "reel"): "https://www.facebook.com/reel/{id}",
+    (FACEBOOK, "video"): "https://www.facebook.com/watch/?v={id}",
+    (FACEBOOK, "photo"): "https://www.facebook.com/photo/?fbid={id}",
+    (YOUTUBE, "video"): "https://www.youtube.com/watch?v={id}",
+    (YOUTUBE, "post"): "https://www.youtube.com/post/{id}",
+}
+_POST_ID = re.compile(r"^[A-Za-z0-9_.\-]{2,200}$")
+_X_WEB = ("i", "web")
+
+
+def post_url(platform, kode, username=""):
+    kind, _, post_id = kode.partition("/")
+    template = POST_URLS[(platform, kind)]
+    if "{user}" in template and not username:
+        # Without the handle TikTok, X and Threads still open a post by its id.
+        template = {TIKTOK: "https://www.tiktok.com/@/video/{id}", X: "https://x.com/i/web/status/{id}",
+                    THREADS: "https://www.threads.com/t/{id}"}.get(platform, template)
+    return template.format(id=post_id, user=username)
+
+
+def _not_a_post(platform, owner=""):
+    whose = f" @{owner}" if owner else ""
+    return ValidationError(
+        f"tautan ini menuju profil{whose} di {PLATFORM_NAMES[platform]}, bukan satu unggahan; buka unggahannya "
+        f"lalu salin alamatnya (menu Bagikan › Salin tautan)",
+        code="not_post",
+    )
+
+
+def _post_id(text, platform):
+    if not text or not _POST_ID.match(text):
+        raise ValidationError(f"tautan unggahan {PLATFORM_NAMES[platform]} ini terpotong atau rusak; salin ulang "
+                              f"tautannya", code="broken_post")
+    return text
+
+
+def _instagram_post(segments, query):
+    if segments[0] == "stories" and len(segments) >= 3:
+        return "stories", segments[2], segments[1].lower()
+    if segments[0] in ("p", "reel", "reels", "tv", "s") and len(segments) >= 2:
+        return {"reels": "reel"}.get(segments[0], segments[0]), segments[1], ""
+    if len(segments) >= 3 and segments[1] in ("p", "reel", "reels", "tv"):
+        return {"reels": "reel"}.get(segments[1], segments[1]), segments[2], segments[0].lower()
+    return None
+
+
+def _tiktok_post(segments, query):
+    if segments[0].startswith("@") and len(segments) >= 3 and segments[1] in ("video", "photo"):
+        return segments[1], segments[2], segments[0][1:].lower()
+    if segments[0] == "v" and len(segments) >= 2:
+        return "video", segments[1].removesuffix(".html"), ""
+    if segments[0] == "t":
+        raise ValidationError("tautan tiktok.com/t/… adalah tautan pendek yang harus dibuka dulu; buka di peramban, "
+                              "lalu salin alamat yang muncul", code="short_link")
+    return None
+
+
+def _x_post(segments, query):
+    if len(segments) >= 3 and segments[1] == "status":
+        owner = "" if segments[0].lower() in _X_WEB else segments[0].lower()
+        return "status", segments[2], owner
+    if segments[:3] == ["i", "web", "status"] and len(segments) >= 4:
+        return "status", segments[3], ""
+    return None
+
+
+def _threads_post(segments, query):
+    if segments[0].startswith("@") and len(segments) >= 3 and segments[1] == "post":
+        return "post", segments[2], segments[0][1:].lower()
+    if segments[0] in ("t", "post") and len(segments) >= 2:
+        return "post", segments[1], ""
+    return None
+
+
+def _facebook_post(segments, query):
+    first = segments[0].lower()
+    if first in ("permalink.php", "story.php"):
+        story, page = query.get("story_fbid", [""])[0], query.get("id", [""])[0]
+        return "permalink", story, page if page.isdigit() else ""
+    if first == "share" and len(segments) >= 3 and segments[1] in ("p", "r", "v") and _POST_ID.match(segments[2]):
+        return "share", f"{segments[1]}/{segments[2]}", ""
+    if first in ("reel", "reels") and len(segments) >= 2:
+        return "reel", segments[1], ""
+    if first == "watch":
+        return "video", query.get("v", [""])[0], ""
+    if first in ("photo", "photo.php"):
+        return "photo", query.get("fbid", [""])[0], ""
+    if len(segments) >= 3 and segments[1] in ("posts", "videos"):
+        return ("posts" if segments[1] == "posts" else "video"), segments[2], "" if first == "groups" else first
+    return None
+
+
+def _youtube_post(segments, query):
+    if segments[0] == "watch":
+        return "video", query.get("v", [""])[0], ""
+    if segments[0] in ("shorts", "live", "embed") and len(segments) >= 2:
+        return "video", segments[1], ""
+    if segments[0] == "post" and len(segments) >= 2:
+        return "post", segments[1], ""
+    return None
+
+
+_POST_READERS = {
+    INSTAGRAM: _instagram_post, TIKTOK: _tiktok_post, X: _x_post, THREADS: _threads_post,
+    FACEBOOK: _facebook_post, YOUTUBE: _youtube_post,
+}
+
+
+def parse_post(value):
+    """The ``Post`` a pasted link points at; refused, with the reason, when
+    it is not one post: a profile, a short link that needs opening first,
+    another site, a link cut short. Query parameters (igsh, utm_*, s, t)
+    are not part of a post."""
+    text = _INVISIBLE.sub("", str(value or "")).strip()
+    if not text:
+        raise ValidationError("tautan kosong", code="empty")
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise ValidationError("ini bukan tautan yang sah; salin ulang tautan unggahannya", code="not_post") from None
+    host = (parts.hostname or "").lower()
+    segments = [s for s in parts.path.split("/") if s]
+    if host == "youtu.be" and segments:
+        return Post(YOUTUBE, f"video/{_post_id(segments[0], YOUTUBE)}")
+    platform = _platform_of(host)
+    if not segments:
+        raise _not_a_post(platform)
+    found = _POST_READERS[platform](segments, parse_qs(parts.query))
+    if found is None:
+        owner = segments[0].removeprefix("@").lower() if len(segments) == 1 else ""
+        raise _not_a_post(platform, owner)
+    kind, post_id, username = found
+    checked = post_id if kind == "share" else _post_id(post_id, platform)
+    return Post(platform, f"{kind}/{checked}", username)

@@ -36,6 +36,18 @@ def handle_in(term):
         return term.removeprefix("@").lower()
 
 
+# A search that matches no more than this many rows is read once into a
+# list: the changelist counts the rows and then reads a page of them, and a
+# subquery would run the search twice (the name side alone: 10 ms at 1M).
+MATERIALISED = 1000
+
+
+def materialised(pks):
+    """``pks`` (a values queryset) as a list when it is short, else as it is."""
+    found = list(pks[: MATERIALISED + 1])
+    return pks if len(found) > MATERIALISED else found
+
+
 def staff(term, user):
     """Q over Pegawai for ``term``."""
     number = number_in(term)
@@ -52,7 +64,7 @@ def staff(term, user):
     by_account = AkunMedsos.objects.filter(
         pegawai__isnull=False, username__contains=handle_in(term)
     ).order_by().values("pegawai")
-    return Q(pk__in=by_name.union(by_account, all=True))
+    return Q(pk__in=materialised(by_name.union(by_account, all=True).values_list("pk", flat=True)))
 
 
 def accounts(term):
@@ -68,9 +80,9 @@ def accounts(term):
     by_unit = AkunMedsos.objects.filter(
         instansi__in=Instansi.objects.filter(nama__icontains=term).order_by().values("pk")
     ).order_by().values("pk")
-    return Q(pk__in=by_handle.union(by_owner, by_unit, all=True))
+    return Q(pk__in=materialised(by_handle.union(by_owner, by_unit, all=True).values_list("pk", flat=True)))
 
 
 def checks(term):
     """Q over Verifikasi for ``term``: by the account checked."""
-    return Q(akun__in=AkunMedsos.objects.filter(accounts(term)).order_by().values("pk"))
+    return Q(akun__in=materialised(AkunMedsos.objects.filter(accounts(term)).order_by().values_list("pk", flat=True)))

@@ -99,17 +99,17 @@ def check_bytes(data, advice=SPLIT_ADVICE):
         raise FileRejected("Berkas kosong; pilih berkas yang berisi data.")
 
 
-def read_table(data, filename, aliases, required, expected):
-    """Parse ``data`` and return the ``Table`` under its header row.
+def read_table(data, filename, aliases, expected):
+    """Parse ``data`` and return the ``Table`` under its header row, its
+    columns not yet mapped (``Table.columns`` is filled by the caller).
 
-    ``aliases`` maps normalised header text to a canonical column name;
-    ``required`` lists groups of canonical names of which one each must be
-    present (e.g. ``[{"nip", "nik"}, {"nama"}]``); ``expected`` names the
+    ``aliases`` maps normalised header text to a field name, to tell the
+    header row from the title rows above it; ``expected`` names the
     columns for the clerk when no header row is found.
     """
     check_bytes(data)
     rows, uncalculated, merged = read_rows(data, filename)
-    return _find_header(rows, aliases, required, expected, uncalculated, merged)
+    return _find_header(rows, aliases, expected, uncalculated, merged)
 
 
 def read_rows(data, filename):
@@ -272,46 +272,76 @@ def header_name(text, aliases):
     return None
 
 
-def _find_header(rows, aliases, required, expected, uncalculated, merged):
+def _find_header(rows, aliases, expected, uncalculated, merged):
     best = None
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = {}
-        for col, text in enumerate(cells):
-            name = header_name(text, aliases) if isinstance(text, str) else None
-            if name and name not in found:
-                found[name] = col
-        if len(found) >= 2 and (best is None or len(found) > len(best[1])):
-            best = (index, found)
+        found = {header_name(text, aliases) for text in cells if isinstance(text, str)} - {None}
+        if len(found) >= 2 and (best is None or len(found) > best[1]):
+            best = (index, len(found))
     if best is None:
         raise FileRejected(
             f"Baris judul kolom tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama. "
             f"Pastikan ada satu baris berisi nama kolom, misalnya: {', '.join(expected)}. "
             f"Unduh templat untuk contoh susunannya."
         )
-    index, columns = best
-    for group in required:
-        if not group & columns.keys():
-            names = " atau ".join(sorted(n.upper().replace("_", " ") for n in group))
-            raise FileRejected(f"Kolom {names} tidak ditemukan di baris judul (baris {index + 1}).")
-    headers = [str(h).strip() if not is_blank(h) else "" for h in rows[index]]
-    known = set(columns.values())
-    filled = [col for col, h in enumerate(headers) if h]
-    if filled and match_key(headers[filled[0]]) == "baris" and match_key(headers[filled[-1]]) == "keterangan":
-        # A rejected-rows file uploaded again after its fixes: its row
-        # numbers and reasons are the registry's own, not data to read.
-        known |= {filled[0], filled[-1]}
-    unknown = [h for col, h in enumerate(headers) if h and col not in known]
-    _fill_merged(rows, merged, index)
+    index = best[0]
+    headers, below = _header_block(rows, index, merged, aliases)
+    _fill_merged(rows, merged, index + below - 1)
     data_rows = [
         (number, cells)
-        for number, cells in enumerate(rows[index + 1 :], start=index + 2)
+        for number, cells in enumerate(rows[index + below :], start=index + below + 1)
         if not all(is_blank(c) for c in cells)
     ]
     if not data_rows:
         raise FileRejected(
             f"Berkas hanya berisi baris judul (baris {index + 1}); belum ada data di bawahnya."
         )
-    return Table(columns, headers, index + 1, data_rows, unknown, uncalculated)
+    return Table({}, headers, index + 1, data_rows, uncalculated=uncalculated)
+
+
+def _header_block(rows, index, merged, aliases):
+    """The headers of a header row and of the rows that complete it, and how
+    many rows the block takes: a row of sub-headers under merged cells
+    ("UNIT KERJA" over "INDUK" and "UNIT" become "UNIT KERJA INDUK" and
+    "UNIT KERJA UNIT", each read by the first of the sub-header, the two
+    together, or the header that names a field), and a row numbering the
+    columns (1, 2, 3 …), as printed rosters carry."""
+    top = [str(h).strip() if not is_blank(h) else "" for h in rows[index]]
+    spanned = {}
+    for (first_row, left), (_, right) in merged:
+        if first_row == index and right > left and left < len(top):
+            for column in range(left, right + 1):
+                spanned[column] = top[left]
+    below = 1
+    if index + 1 < len(rows) and _sub_headers(rows[index + 1], top, spanned):
+        sub = rows[index + 1]
+        width = max(len(top), len(sub))
+        headers = []
+        for column in range(width):
+            parent = spanned.get(column) or (top[column] if column < len(top) else "")
+            child = str(sub[column]).strip() if column < len(sub) and not is_blank(sub[column]) else ""
+            options = [o for o in (child, f"{parent} {child}".strip(), parent) if o]
+            headers.append(next((o for o in options if header_name(o, aliases)), options[0] if options else ""))
+        top, below = headers, 2
+    if index + below < len(rows) and _numbering(rows[index + below]):
+        below += 1
+    return top, below
+
+
+def _sub_headers(cells, top, spanned):
+    """Whether ``cells`` complete the header row above them: text under a
+    merged header or under an empty one, and nothing that reads like data."""
+    texts = [(column, cell) for column, cell in enumerate(cells) if isinstance(cell, str) and cell.strip()]
+    under = [column for column, _ in texts if column in spanned or column >= len(top) or not top[column]]
+    data_like = any(isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell > 999 for cell in cells)
+    return bool(under) and not data_like and not any(len(match_key(text)) >= 15 and match_key(text).isdigit()
+                                                     for _, text in texts)
+
+
+def _numbering(cells):
+    """A row numbering the columns: 1, 2, 3 … (or (1), (2) …) and nothing else."""
+    numbers = [cell_text(cell).strip("()") for cell in cells if not is_blank(cell)]
+    return len(numbers) >= 3 and numbers == [str(n) for n in range(1, len(numbers) + 1)]
 
 
 def _fill_merged(rows, merged, header_index):

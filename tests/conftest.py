@@ -25,6 +25,14 @@ _sequence = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def quick_passwords(settings):
+    """Personas are made in every test: a password hashed with Django's
+    production cost (about a third of a second each) is most of the suite's
+    time, and no test is about the hash's strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def stored_compliance_stays_true(request):
     """After every test that wrote to the database, what is stored for
     compliance (each employee's state, the required accounts per unit, the

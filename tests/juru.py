@@ -337,7 +337,8 @@ READS = [
 
 def read_page(juru, world, rng):
     page, path = rng.choice(READS)
-    juru.get(page, path.format(nama=urllib.parse.quote(rng.choice(world["pegawai"])[2].split()[0])))
+    # A clerk looks someone up by the name on a letter: the whole of it.
+    juru.get(page, path.format(nama=urllib.parse.quote(rng.choice(world["pegawai"])[2])))
     return None
 
 

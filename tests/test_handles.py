@@ -297,3 +297,121 @@ def test_normalising_is_idempotent(case, padding):
     once = handles.parse(padding + text + padding, chosen)
     assert handles.parse(once.username, once.platform) == once
     assert handles.parse("@" + once.username, once.platform) == once
+
+
+# Links to one post (DESIGN §9): (pasted, platform, kode, handle it names) or (pasted, None, reason code).
+POSTS = [
+    # Instagram: posts, reels, TV, stories, highlights; with igsh, utm_*, img_index.
+    ("https://www.instagram.com/p/C0aBcDeFgHi/", INSTAGRAM, "p/C0aBcDeFgHi", ""),
+    ("https://www.instagram.com/p/C0aBcDeFgHi/?igsh=MWQ1ZGUxMzBkMA==", INSTAGRAM, "p/C0aBcDeFgHi", ""),
+    ("https://www.instagram.com/p/C0aBcDeFgHi/?utm_source=ig_web_copy_link&igsh=ZXkx", INSTAGRAM, "p/C0aBcDeFgHi", ""),
+    ("instagram.com/p/C0aBcDeFgHi/?img_index=2", INSTAGRAM, "p/C0aBcDeFgHi", ""),
+    ("https://instagr.am/p/C0aBcDeFgHi", INSTAGRAM, "p/C0aBcDeFgHi", ""),
+    ("https://www.instagram.com/reel/C1xYz-123_a/?igsh=cWx2", INSTAGRAM, "reel/C1xYz-123_a", ""),
+    ("https://www.instagram.com/reels/C1xYz-123_a/", INSTAGRAM, "reel/C1xYz-123_a", ""),
+    ("https://www.instagram.com/tv/B9QwErTyUiO/", INSTAGRAM, "tv/B9QwErTyUiO", ""),
+    ("https://www.instagram.com/humas.sukamaju/p/C0aBcDeFgHi/", INSTAGRAM, "p/C0aBcDeFgHi", "humas.sukamaju"),
+    ("https://www.instagram.com/Siti.Rahayu/reel/C1xYz-123_a/?igsh=x", INSTAGRAM, "reel/C1xYz-123_a", "siti.rahayu"),
+    ("https://www.instagram.com/stories/siti.rahayu/3245678901234567890/", INSTAGRAM,
+     "stories/3245678901234567890", "siti.rahayu"),
+    ("https://www.instagram.com/stories/budi.s/3245678901234567891?utm_source=ig_story_item_share&igsh=aa",
+     INSTAGRAM, "stories/3245678901234567891", "budi.s"),
+    ("https://m.instagram.com/p/C0aBcDeFgHi/", INSTAGRAM, "p/C0aBcDeFgHi", ""),
+    ("https://www.instagram.com/s/aGlnaGxpZ2h0OjE3ODk0NTY3?story_media_id=1", INSTAGRAM,
+     "s/aGlnaGxpZ2h0OjE3ODk0NTY3", ""),
+    ("https://www.instagram.com/siti.rahayu/", None, "not_post"),
+    ("https://www.instagram.com/siti.rahayu/?hl=id", None, "not_post"),
+    ("@siti.rahayu", None, "unknown_site"),
+    ("https://www.instagram.com/p/", None, "not_post"),
+    # TikTok: videos and photo posts, with and without query; short links; profiles.
+    ("https://www.tiktok.com/@humas_sukamaju/video/7312345678901234567", TIKTOK, "video/7312345678901234567",
+     "humas_sukamaju"),
+    ("https://www.tiktok.com/@humas_sukamaju/video/7312345678901234567?is_from_webapp=1&sender_device=pc",
+     TIKTOK, "video/7312345678901234567", "humas_sukamaju"),
+    ("https://www.tiktok.com/@Siti_R/video/7312345678901234568?_t=8iK&_r=1", TIKTOK, "video/7312345678901234568",
+     "siti_r"),
+    ("https://www.tiktok.com/@siti_r/photo/7312345678901234569", TIKTOK, "photo/7312345678901234569", "siti_r"),
+    ("tiktok.com/@siti_r/photo/7312345678901234569?lang=id", TIKTOK, "photo/7312345678901234569", "siti_r"),
+    ("https://m.tiktok.com/v/7312345678901234567.html", TIKTOK, "video/7312345678901234567", ""),
+    ("https://vt.tiktok.com/ZSNxAbCdE/", None, "short_link"),
+    ("https://vm.tiktok.com/ZMabcdef/", None, "short_link"),
+    ("https://www.tiktok.com/t/ZTRabcdef/", None, "short_link"),
+    ("https://www.tiktok.com/@siti_r", None, "not_post"),
+    ("https://www.tiktok.com/@siti_r?lang=id", None, "not_post"),
+    # X and twitter.com: statuses with their photo/video suffix and share parameters.
+    ("https://x.com/humassukamaju/status/1734567890123456789", X, "status/1734567890123456789", "humassukamaju"),
+    ("https://x.com/HumasSukamaju/status/1734567890123456789?s=20&t=abcDEF", X, "status/1734567890123456789",
+     "humassukamaju"),
+    ("https://twitter.com/budi_s/status/1734567890123456780", X, "status/1734567890123456780", "budi_s"),
+    ("https://mobile.twitter.com/budi_s/status/1734567890123456780", X, "status/1734567890123456780", "budi_s"),
+    ("https://x.com/budi_s/status/1734567890123456780/photo/1", X, "status/1734567890123456780", "budi_s"),
+    ("https://x.com/budi_s/status/1734567890123456780/video/1", X, "status/1734567890123456780", "budi_s"),
+    ("https://x.com/i/web/status/1734567890123456780", X, "status/1734567890123456780", ""),
+    ("https://x.com/i/status/1734567890123456780", X, "status/1734567890123456780", ""),
+    ("https://t.co/AbCdEf123", None, "short_link"),
+    ("https://x.com/budi_s", None, "not_post"),
+    # Threads, on both hosts.
+    ("https://www.threads.net/@humas.sukamaju/post/C2AbCdEfGhI", THREADS, "post/C2AbCdEfGhI", "humas.sukamaju"),
+    ("https://www.threads.com/@siti.rahayu/post/C2AbCdEfGhJ?xmt=AQGz", THREADS, "post/C2AbCdEfGhJ", "siti.rahayu"),
+    ("https://www.threads.net/t/C2AbCdEfGhI/", THREADS, "post/C2AbCdEfGhI", ""),
+    ("https://www.threads.net/@siti.rahayu", None, "not_post"),
+    # Facebook: posts of a page or person, permalink.php and story.php, share links, reels, videos, photos.
+    ("https://www.facebook.com/pemkab.sukamaju/posts/pfbid02AbCdEfGhIjKlMnOpQrStUvWxYz", FACEBOOK,
+     "posts/pfbid02AbCdEfGhIjKlMnOpQrStUvWxYz", "pemkab.sukamaju"),
+    ("https://m.facebook.com/siti.rahayu.9/posts/1234567890123456/?mibextid=abc", FACEBOOK,
+     "posts/1234567890123456", "siti.rahayu.9"),
+    ("https://www.facebook.com/permalink.php?story_fbid=pfbid0xyzAbC&id=100012345678901", FACEBOOK,
+     "permalink/pfbid0xyzAbC", "100012345678901"),
+    ("https://m.facebook.com/story.php?story_fbid=1234567890&id=100012345678901&mibextid=qC1gEa", FACEBOOK,
+     "permalink/1234567890", "100012345678901"),
+    ("https://www.facebook.com/share/p/1AbCdEfGhI/", FACEBOOK, "share/p/1AbCdEfGhI", ""),
+    ("https://www.facebook.com/share/r/1XyZaBcD/", FACEBOOK, "share/r/1XyZaBcD", ""),
+    ("https://www.facebook.com/share/v/1QwErTy/?mibextid=wwXIfr", FACEBOOK, "share/v/1QwErTy", ""),
+    ("https://www.facebook.com/reel/1234567890123456", FACEBOOK, "reel/1234567890123456", ""),
+    ("https://www.facebook.com/watch/?v=1234567890123456", FACEBOOK, "video/1234567890123456", ""),
+    ("https://www.facebook.com/pemkab.sukamaju/videos/1234567890123456/", FACEBOOK, "video/1234567890123456",
+     "pemkab.sukamaju"),
+    ("https://www.facebook.com/photo/?fbid=1234567890123456&set=a.123", FACEBOOK, "photo/1234567890123456", ""),
+    ("https://www.facebook.com/photo.php?fbid=1234567890123456", FACEBOOK, "photo/1234567890123456", ""),
+    ("https://fb.watch/aBcDeFgH/", None, "short_link"),
+    ("https://www.facebook.com/pemkab.sukamaju", None, "not_post"),
+    ("https://www.facebook.com/profile.php?id=100012345678901", None, "not_post"),
+    # YouTube: watch, Shorts, live, community posts, youtu.be (it carries the video's id).
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", YOUTUBE, "video/dQw4w9WgXcQ", ""),
+    ("https://m.youtube.com/watch?v=dQw4w9WgXcQ&t=42s&feature=share", YOUTUBE, "video/dQw4w9WgXcQ", ""),
+    ("https://www.youtube.com/shorts/AbCdEfGhIjK", YOUTUBE, "video/AbCdEfGhIjK", ""),
+    ("https://youtube.com/shorts/AbCdEfGhIjK?si=xYz123", YOUTUBE, "video/AbCdEfGhIjK", ""),
+    ("https://youtu.be/dQw4w9WgXcQ?si=AbCdEf", YOUTUBE, "video/dQw4w9WgXcQ", ""),
+    ("https://www.youtube.com/live/AbCdEfGhIjK", YOUTUBE, "video/AbCdEfGhIjK", ""),
+    ("https://www.youtube.com/post/UgkxAbCdEfGhIjKlMnOp", YOUTUBE, "post/UgkxAbCdEfGhIjKlMnOp", ""),
+    ("https://www.youtube.com/@diskominfosukamaju", None, "not_post"),
+    ("https://www.youtube.com/watch", None, "broken_post"),
+    # Other sites and broken text.
+    ("https://detik.com/berita/123", None, "unknown_site"),
+    ("https://www.instagram.com/p/C0a%%%/", None, "broken_post"),
+    ("", None, "empty"),
+]
+
+
+@pytest.mark.parametrize("case", POSTS, ids=lambda case: case[0][:60] or "kosong")
+def test_post_links(case):
+    if case[1] is None:
+        with pytest.raises(ValidationError) as refused:
+            handles.parse_post(case[0])
+        assert refused.value.code == case[2], refused.value.messages
+        assert refused.value.messages[0]  # said in words
+        return
+    post = handles.parse_post(case[0])
+    assert (post.platform, post.kode, post.username) == case[1:]
+    # Its link in the registry opens the same post, and reads back the same.
+    assert handles.parse_post(post.url).kode == post.kode
+
+
+def test_there_are_sixty_real_shaped_links_or_more():
+    assert len(POSTS) >= 60
+
+
+def test_a_profile_link_names_whose_profile_it_is():
+    with pytest.raises(ValidationError) as refused:
+        handles.parse_post("https://www.instagram.com/siti.rahayu/")
+    assert "profil @siti.rahayu di Instagram, bukan satu unggahan" in refused.value.messages[0]

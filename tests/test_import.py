@@ -381,8 +381,9 @@ def test_an_export_of_another_application_shows_what_it_did_not_read(client, tre
     upload_file.name = "ekspor_simpeg.csv"
     client.force_login(oki)
     preview = client.post(reverse("admin:registry_pegawai_import"), {"berkas": upload_file, "instansi": tree.dinkes.pk})
-    assert preview.context["plan"].ignored == ["NO", "GENDER", "JABATAN TERAKHIR", "UNIT RUANGAN"]
-    assert "Kolom yang tidak dibaca karena judulnya tidak dikenal" in preview.content.decode()
+    # JABATAN TERAKHIR is how SIMPEGs call the position: read (issue 17).
+    assert preview.context["plan"].ignored == ["NO", "GENDER", "UNIT RUANGAN"]
+    assert "Kolom yang tidak dibaca: <strong>NO, GENDER, UNIT RUANGAN</strong>" in preview.content.decode()
     # "Honor" is a known status: the reason is the missing number.
     assert rejected(preview) == {(2, "NIP/NIK"): "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN)"}
     assert preview.context["counts"]["baru"] == 1

@@ -107,7 +107,7 @@ def registry(transactional_db, tree):
 
 
 @pytest.fixture
-def server(registry):
+def server(registry, tmp_path):
     """gunicorn, four workers, on the test database."""
     settings = connection.settings_dict
     database = (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/"
@@ -118,14 +118,16 @@ def server(registry):
     env.update(DJANGO_SECRET_KEY=django_settings.SECRET_KEY, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DATABASE_URL=database, REGISTRI_HTTP_POLOS="1", DJANGO_LOG_LEVEL="WARNING")
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # Its log to a file: a pipe nobody reads fills up and stops every worker mid-request.
+    log = open(tmp_path / "gunicorn.log", "w+")
     process = subprocess.Popen(
         [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "4", "--timeout", "300"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
-        assert process.poll() is None, process.stdout.read()
+        assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
         try:
             urllib.request.urlopen(f"{base}/login/", timeout=5).read()
             break
@@ -134,8 +136,8 @@ def server(registry):
             time.sleep(0.3)
     yield base
     os.killpg(process.pid, signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
-    retried = output.count("kalah dalam konflik")
+    process.wait(timeout=30)
+    retried = (tmp_path / "gunicorn.log").read_text().count("kalah dalam konflik")
     print(f"gunicorn: {retried} transaksi diulang setelah kalah dalam konflik")
     connections.close_all()
 

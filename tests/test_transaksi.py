@@ -289,3 +289,37 @@ def test_a_whole_import_rolls_back_with_its_last_statement(client, world):
     assert not Pegawai.objects.filter(nama="Bayu Pratama").exists()
     assert send().status_code == 302
     assert Pegawai.objects.get(nama="Bayu Pratama").kepatuhan == "BELUM_PUNYA_AKUN"
+
+
+def test_every_write_of_every_url_runs_inside_its_requests_transaction(client, world):
+    """The middleware wraps every view: for each URL the resolver knows,
+    a POST as the Admin BKD writes (if it writes) only inside a transaction
+    of its own request, never in the test's bare one."""
+    from tests.test_url_walk import urls
+
+    siti = world.staff.siti
+    targets = {"pegawai": siti, "akunmedsos": world.humas, "verifikasi": verify(siti.akun.get(), "VALID"),
+               "instansi": world.tree.pkm, "impor": Impor.objects.create(pengguna=world.ani, jenis="pegawai",
+                                                                        nama_berkas="x.xlsx"),
+               "user": world.oki, "group": None, "pengaturan": None}
+    posted = {"nama": "Siti Rahayu", "jabatan": "Kepala", "instansi": world.tree.dinkes.pk, "nip": siti.nip,
+              "status_kepegawaian": "PNS", "aktif": "on", "hasil": "VALID", "akun": siti.akun.get().pk,
+              "action": "delete_selected", "_selected_action": [siti.pk], "post": "yes", "kode": "PKM",
+              "akun-TOTAL_FORMS": "0", "akun-INITIAL_FORMS": "0", "verifikasi-TOTAL_FORMS": "0",
+              "verifikasi-INITIAL_FORMS": "0", "lewati": "1"}
+    client.force_login(world.ani)
+    base = len(connection.atomic_blocks)
+    bare = []
+
+    def watch(execute, sql, params, many, context):
+        if is_write(sql) and len(connection.atomic_blocks) <= base:
+            bare.append(sql[:120])
+        return execute(sql, params, many, context)
+
+    written = 0
+    for url in urls(targets):
+        with CaptureQueriesContext(connection) as seen, connection.execute_wrapper(watch):
+            assert client.post(url, posted).status_code < 500, url
+        written += sum(1 for q in seen.captured_queries if is_write(q["sql"]))
+    assert written > 20
+    assert not bare, bare

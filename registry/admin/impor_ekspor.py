@@ -16,7 +16,8 @@ from import_export.forms import SelectableFieldsExportForm
 from registry import sheets
 from registry.impor import pratinjau
 from registry.impor.rencana import BARU, BERUBAH, DITOLAK, ImportCancelled, Plan
-from registry.models import Impor, StatusImpor
+from registry.impor.unit import NewUnits
+from registry.models import Impor, Instansi, StatusImpor
 
 
 class ImporForm(forms.Form):
@@ -148,6 +149,11 @@ class ImporEkspor(ImportMixin, Ekspor):
                 footer=plan.options.get("kaki"),
                 new_accounts=plan.new_accounts,
                 missing=plan.missing[:200],
+                pemetaan=[(index, header, plan.mapping.get(index, "")) for index, header in enumerate(plan.headers)
+                          if header or index in plan.mapping],
+                pilihan_kolom=resource.kamus().choices(),
+                unit_baru=NewUnits(plan.new_units).tree(dict(Instansi.objects.values_list("pk", "nama")))
+                if plan.new_units else [],
             )
         return TemplateResponse(request, self.import_template_name, context)
 
@@ -188,7 +194,16 @@ class ImporEkspor(ImportMixin, Ekspor):
             messages.info(request, f"Impor {record.nama_berkas} dibatalkan; tidak ada data yang disimpan.")
             return HttpResponseRedirect(url)
         plan = Plan.load(record.rencana)
+        if "terapkan_pemetaan" in request.POST:
+            return self._remap(request, resource, record, plan)
         resource.check(plan)
+        if plan.new_units and not request.POST.get("buat_instansi"):
+            error = (
+                f"Berkas ini menyebut {len(plan.new_units)} instansi yang belum ada di registri. Centang "
+                f"\"Buat {len(plan.new_units)} instansi baru\" untuk membuatnya, atau perbaiki kolom unitnya lalu "
+                f"unggah ulang."
+            )
+            return self._render_import(request, self.import_form(user=request.user), plan, record, error)
         if plan.count(DITOLAK) and not request.POST.get("hanya_valid"):
             error = (
                 f"{plan.count(DITOLAK)} baris ditolak. Perbaiki berkasnya lalu unggah ulang, "
@@ -217,6 +232,21 @@ class ImporEkspor(ImportMixin, Ekspor):
             + (f", {len(plan.missing)} pegawai dinonaktifkan." if plan.missing else "."),
         )
         return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def _remap(self, request, resource, record, plan):
+        """The preview again, each column read as the clerk chose in the
+        mapping table; remembered for the next file with these headers."""
+        columns = {index: request.POST.get(f"kolom_{index}", "") for index in range(len(plan.headers))}
+        try:
+            plan = resource.remap(plan, columns)
+        except sheets.FileRejected as e:
+            resource.check(plan)
+            return self._render_import(request, self.import_form(user=request.user), plan, record, str(e))
+        record.rencana = plan.dump()
+        for name, value in pratinjau.record_counts(plan).items():
+            setattr(record, name, value)
+        record.save()
+        return self._render_import(request, self.import_form(user=request.user), plan, record)
 
     def import_template(self, request):
         if not self.has_import_permission(request):

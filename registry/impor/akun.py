@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from import_export import fields
 
 from registry import handles, sheets
-from registry.impor.mesin import BATCH, RegistryResource, chunks, header_aliases, ya_tidak
+from registry.impor.kolom import Kolom
+from registry.impor.mesin import BATCH, RegistryResource, chunks, ya_tidak
 from registry.impor.rencana import BARU, BERUBAH, TETAP
 from registry.impor.unit import UnitIndex
 from registry.kepatuhan import refresh_staff
@@ -29,22 +30,22 @@ PLATFORM_WORDS = {
 
 class AkunMedsosResource(RegistryResource):
     kind = JenisImpor.AKUN
-    aliases = header_aliases({
-        "NIP": "nip", "NIP BARU": "nip", "NIK": "nik",
-        "NIP/NIK": "nip_nik", "NIK/NIP": "nip_nik",
-        "KODE INSTANSI": "kode_instansi",
-        "PLATFORM": "platform", "MEDIA SOSIAL": "platform", "JENIS AKUN": "platform",
-        "AKUN": "akun", "NAMA AKUN": "akun", "USERNAME": "akun", "ALAMAT PROFIL": "akun",
-        "TAUTAN": "akun", "LINK": "akun", "URL": "akun",
-        **{word: f"wide:{platform}" for word, platform in [
-            ("Instagram", "instagram"), ("IG", "instagram"), ("Akun Instagram", "instagram"),
-            ("TikTok", "tiktok"), ("Akun TikTok", "tiktok"),
-            ("Facebook", "facebook"), ("FB", "facebook"), ("Akun Facebook", "facebook"),
-            ("X", "x"), ("Twitter", "x"), ("X Twitter", "x"), ("Akun X", "x"),
-            ("YouTube", "youtube"), ("Akun YouTube", "youtube"),
-            ("Threads", "threads"), ("Akun Threads", "threads"),
-        ]},
-    })
+    kolom = [
+        Kolom("nip", "NIP", ["NIP BARU", "NIP"]),
+        Kolom("nik", "NIK", ["NIK"]),
+        Kolom("nip_nik", "NIP/NIK", ["NIP/NIK", "NIK/NIP"]),
+        Kolom("kode_instansi", "Kode instansi (akun resmi)", ["KODE INSTANSI"]),
+        Kolom("platform", "Platform", ["PLATFORM", "MEDIA SOSIAL", "JENIS AKUN"]),
+        Kolom("akun", "Akun", ["AKUN", "NAMA AKUN", "USERNAME", "ALAMAT PROFIL", "TAUTAN", "LINK", "URL"]),
+        *(Kolom(f"wide:{platform}", f"Akun {label}", words) for platform, label, words in [
+            ("instagram", "Instagram", ["Instagram", "IG", "Akun Instagram", "Akun IG"]),
+            ("tiktok", "TikTok", ["TikTok", "Akun TikTok"]),
+            ("facebook", "Facebook", ["Facebook", "FB", "Akun Facebook"]),
+            ("x", "X (Twitter)", ["X", "Twitter", "X Twitter", "Akun X", "Akun Twitter"]),
+            ("youtube", "YouTube", ["YouTube", "Akun YouTube"]),
+            ("threads", "Threads", ["Threads", "Akun Threads"]),
+        ]),
+    ]
     required = [{"nip", "nik", "nip_nik", "kode_instansi"}]
     template_columns = [("NIP", True), ("NIK", True), ("PLATFORM", False), ("AKUN", False)]
     template_example = ["198503122010011003", "", "Instagram", "https://www.instagram.com/budi.santoso/"]

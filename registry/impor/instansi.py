@@ -6,7 +6,8 @@ from import_export import fields
 
 from registry import sheets
 from registry.cakupan import scope_paths
-from registry.impor.mesin import RegistryResource, flag_duplicates, header_aliases, ya_tidak
+from registry.impor.kolom import Kolom
+from registry.impor.mesin import RegistryResource, flag_duplicates, ya_tidak
 from registry.impor.rencana import BARU, BERUBAH, TETAP, ImportCancelled
 from registry.impor.unit import UnitIndex
 from registry.kunci import all_units, lock_units
@@ -15,13 +16,13 @@ from registry.models import Instansi, JenisImpor
 
 class InstansiResource(RegistryResource):
     kind = JenisImpor.INSTANSI
-    aliases = header_aliases({
-        "KODE": "kode", "KODE INSTANSI": "kode", "KODE UNIT": "kode",
-        "NAMA": "nama", "NAMA INSTANSI": "nama", "INSTANSI": "nama", "UNIT KERJA": "nama", "NAMA UNIT": "nama",
-        "SINGKATAN": "singkatan",
-        "INDUK": "induk", "KODE INDUK": "induk", "INSTANSI INDUK": "induk", "UNIT INDUK": "induk",
-        "AKTIF": "aktif",
-    })
+    kolom = [
+        Kolom("kode", "Kode", ["KODE", "KODE INSTANSI", "KODE UNIT"]),
+        Kolom("nama", "Nama", ["NAMA", "NAMA INSTANSI", "INSTANSI", "UNIT KERJA", "NAMA UNIT"]),
+        Kolom("singkatan", "Singkatan", ["SINGKATAN"]),
+        Kolom("induk", "Induk (kode atau nama)", ["INDUK", "KODE INDUK", "INSTANSI INDUK", "UNIT INDUK"]),
+        Kolom("aktif", "Aktif", ["AKTIF"]),
+    ]
     required = [{"kode"}, {"nama"}]
     template_columns = [("KODE", False), ("NAMA", False), ("SINGKATAN", False), ("INDUK", False)]
     template_example = ["DISKOMINFO", "Dinas Komunikasi dan Informatika", "Diskominfo", "PEMDA"]

@@ -22,8 +22,9 @@ from import_export import resources
 
 from registry import identity, sheets
 from registry.cakupan import sees_full_nik
-from registry.impor.rencana import DITOLAK, ImportCancelled, Plan, Row
-from registry.models import Instansi
+from registry.impor.kolom import Kamus, old_nip_column, signature
+from registry.impor.rencana import DITOLAK, ImportCancelled, Plan, Row, json_cell
+from registry.models import Instansi, PemetaanKolom
 from registry.riwayat import record_history
 
 # Rows per INSERT and per IN (...) lookup; lookups also stay within what
@@ -38,15 +39,13 @@ def ya_tidak(value):
     return "Ya" if value else "Tidak"
 
 
-def header_aliases(table):
-    return {sheets.match_key(header): name for header, name in table.items()}
-
-
 class RegistryResource(resources.ModelResource):
     """Shared machinery; subclasses say how to read and check one row."""
 
     kind = None
-    aliases = {}
+    # The fields a file of this kind may give (kolom.Kolom), and groups of
+    # which one each must be there.
+    kolom = []
     required = []
     # (column, text column?) of the import template, its example row,
     # drop-down choices and instructions.
@@ -73,14 +72,61 @@ class RegistryResource(resources.ModelResource):
 
     # Import ---------------------------------------------------------------
 
+    @classmethod
+    def kamus(cls):
+        """The fields of this kind of file and the headers that name them."""
+        if "_kamus" not in cls.__dict__:
+            cls._kamus = Kamus(cls.kolom)
+        return cls._kamus
+
     def plan(self, data, file_name, options=None, progress=None):
         expected = [name for name, _ in self.template_columns]
-        table = sheets.read_table(data, file_name, self.aliases, self.required, expected)
-        headers = table.headers
+        table = sheets.read_table(data, file_name, self.kamus().aliases, expected)
+        cells = [(number, [json_cell(c) for c in row]) for number, row in table.rows]
+        return self.plan_cells(file_name, table.headers, table.header_row, cells, table.uncalculated, options,
+                               progress=progress)
+
+    def remap(self, plan, columns):
+        """The same cells read again with ``columns`` ({column: field}), as the
+        clerk corrected them in the preview; remembered for the next file
+        with these headers."""
+        cells = [(row.number, row.raw) for row in plan.rows]
+        mapping = {index: name for index, name in columns.items() if name}
+        new = self.plan_cells(plan.file_name, plan.headers, plan.header_row, cells, plan.uncalculated,
+                              {k: v for k, v in plan.options.items() if k != "kaki"}, columns=mapping)
+        PemetaanKolom.objects.update_or_create(
+            jenis=self.kind, tanda=signature(plan.headers),
+            defaults={"judul": plan.headers, "kolom": {str(i): name for i, name in mapping.items()},
+                      "pengguna": self.user if self.user is not None and self.user.pk else None},
+        )
+        return new
+
+    def map_columns(self, headers, cells, columns=None):
+        """Which column is which field: ``columns`` when given, else as last
+        corrected for these headers, else by their names; refused without
+        the columns every row needs."""
+        if columns is None:
+            columns = PemetaanKolom.objects.filter(jenis=self.kind, tanda=signature(headers)).values_list(
+                "kolom", flat=True
+            ).first()
+        mapping = self.kamus().map(headers, columns, looks_old_nip=lambda index: old_nip_column(cells, index))
+        chosen = set(mapping.columns.values())
+        for group in self.required:
+            if not group & chosen:
+                labels = " atau ".join(sorted(self.kamus().fields[name].label for name in group))
+                raise sheets.FileRejected(
+                    f"Kolom {labels} tidak ditemukan di baris judul; pilih kolom yang berisi {labels} pada "
+                    f"pemetaan kolom, atau tambahkan kolomnya di berkas."
+                )
+        return mapping
+
+    def plan_cells(self, file_name, headers, header_row, cells, uncalculated, options, columns=None, progress=None):
+        mapping = self.map_columns(headers, cells, columns)
+        table = sheets.Table(mapping.by_field(), headers, header_row, cells, mapping.unknown, set(uncalculated))
         rows = []
-        total = len(table.rows)
-        for done, (number, cells) in enumerate(table.rows, start=1):
-            row = Row(number, [c if type(c) is str else sheets.cell_text(c) for c in cells])
+        total = len(cells)
+        for done, (number, row_cells) in enumerate(cells, start=1):
+            row = Row(number, row_cells)
             for cell_index in table.columns.values():
                 if (number, cell_index) in table.uncalculated:
                     row.problems.append([
@@ -89,7 +135,7 @@ class RegistryResource(resources.ModelResource):
                         "lalu unggah lagi",
                     ])
             if not row.problems:
-                self.read_row(table, cells, row)
+                self.read_row(table, row_cells, row)
             rows.append(row)
             if progress and done % 2000 == 0:
                 progress(done, total)
@@ -99,7 +145,9 @@ class RegistryResource(resources.ModelResource):
         if footer:
             rows = rows[: -len(footer)]
             options = {**(options or {}), "kaki": [footer[0].number, footer[-1].number]}
-        plan = Plan(self.kind, file_name, headers, rows, dict(options or {}), ignored=table.unknown)
+        plan = Plan(self.kind, file_name, headers, rows, dict(options or {}), ignored=mapping.unknown,
+                    mapping=mapping.columns, notes=mapping.notes, header_row=header_row,
+                    uncalculated=sorted(uncalculated))
         self.check(plan)
         return plan
 
@@ -113,7 +161,7 @@ class RegistryResource(resources.ModelResource):
                 break
             block.append(row)
         block.reverse()
-        if any(FOOTER_WORDS.search(" ".join(row.raw)) for row in block):
+        if any(FOOTER_WORDS.search(" ".join(map(sheets.cell_text, row.raw))) for row in block):
             return block
         return []
 

@@ -7,43 +7,23 @@ from django.utils import timezone
 from import_export import fields
 
 from registry import sheets
-from registry.impor.mesin import BATCH, RegistryResource, chunks, flag_duplicates, header_aliases, ya_tidak
+from registry.impor import roster
+from registry.impor.mesin import BATCH, RegistryResource, chunks, flag_duplicates, ya_tidak
 from registry.impor.rencana import BARU, BERUBAH, DITOLAK, TETAP
-from registry.impor.unit import UnitIndex
+from registry.impor.unit import NEW, NewUnits, UnitIndex
 from registry.kepatuhan import new_staff_state, refresh_staff, sync_units
 from registry.kunci import lock_units_of, staff_units
 from registry.models import AkunMedsos, JenisImpor, Kepatuhan, Pegawai, StatusKepegawaian, identity_errors
 
-STATUS_WORDS = {
-    sheets.match_key(word): status
-    for words, status in [
-        (["PNS", "CPNS"], StatusKepegawaian.PNS),
-        (["PPPK", "P3K"], StatusKepegawaian.PPPK),
-        (["PPPK PARUH WAKTU", "PPPK PW", "P3K PARUH WAKTU", "P3K PW"], StatusKepegawaian.PPPK_PW),
-        (
-            ["NON ASN", "NON-ASN", "NON PNS", "HONORER", "HONOR", "TENAGA KONTRAK", "THL", "TKK", "KONTRAK"],
-            StatusKepegawaian.NON_ASN,
-        ),
-    ]
-    for word in words
-}
 PEGAWAI_FIELDS = ["nip", "nik", "nama", "jabatan", "instansi_id", "status_kepegawaian", "aktif"]
 
 
 class PegawaiResource(RegistryResource):
     kind = JenisImpor.PEGAWAI
-    aliases = header_aliases({
-        "NIP": "nip", "NIP BARU": "nip",
-        "NIK": "nik",
-        "NIP/NIK": "nip_nik", "NIK/NIP": "nip_nik",
-        "NAMA": "nama", "NAMA LENGKAP": "nama", "NAMA PEGAWAI": "nama",
-        "JABATAN": "jabatan", "NAMA JABATAN": "jabatan",
-        "UNIT KERJA": "instansi", "INSTANSI": "instansi", "OPD": "instansi", "UNOR": "instansi",
-        "SATUAN KERJA": "instansi",
-        "KODE INSTANSI": "kode_instansi",
-        "STATUS": "status", "STATUS KEPEGAWAIAN": "status", "JENIS PEGAWAI": "status",
-        "AKTIF": "aktif",
-    })
+    kolom = roster.KOLOM
+    # Whether units the file names and the registry lacks are offered for
+    # creation (the admin asks on confirm; the command line with --buat-instansi).
+    create_units = True
     required = [{"nip", "nik", "nip_nik"}, {"nama"}]
     template_columns = [
         ("NIP", True), ("NIK", True), ("NAMA", False), ("JABATAN", False),
@@ -98,24 +78,14 @@ class PegawaiResource(RegistryResource):
 
     def read_row(self, table, cells, row):
         values = row.values
-        raw_name = table.cell(cells, "nama")
-        nama = sheets.cell_text(raw_name)
-        if isinstance(raw_name, (int, float)):
-            row.problems.append([self.column(table, "nama"), f"berisi angka ({nama}), bukan nama"])
-        elif not nama:
-            row.problems.append([self.column(table, "nama"), "nama kosong; isi nama lengkap pegawai"])
-        elif len(nama) > 200:
-            row.problems.append([self.column(table, "nama"), "nama lebih dari 200 karakter"])
-        values["nama"] = nama
+        self._read_name(table, cells, row)
         if "jabatan" in table.columns:
             values["jabatan"] = sheets.cell_text(table.cell(cells, "jabatan"))[:200]
         status_text = sheets.cell_text(table.cell(cells, "status"))
-        values["status"] = STATUS_WORDS.get(sheets.match_key(status_text)) if status_text else None
+        values["status"] = roster.status_of(status_text) if status_text else None
         if status_text and values["status"] is None:
-            row.problems.append([
-                self.column(table, "status"),
-                f"status {status_text!r} tidak dikenal; isi PNS, PPPK, PPPK Paruh Waktu atau Non-ASN",
-            ])
+            row.problems.append([self.column(table, "status"),
+                                 f"status {status_text!r} tidak dikenal; {roster.STATUS_HELP}"])
         values["nip"] = self.read_identity(table, cells, row, "nip")
         values["nik"] = self.read_identity(table, cells, row, "nik")
         if (values["status"] == StatusKepegawaian.NON_ASN and values["nip"] and len(values["nip"]) == 16
@@ -126,12 +96,40 @@ class PegawaiResource(RegistryResource):
         if not values["nip"] and not values["nik"] and not row.problems:
             row.problems.append(["NIP/NIK", "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN)"])
         kode = sheets.cell_text(table.cell(cells, "kode_instansi"))
-        unit = sheets.cell_text(table.cell(cells, "instansi"))
-        values["unit"] = ["kode", kode] if kode else (["any", unit] if unit else None)
+        chain = roster.chain_of(table, cells)
+        values["unit"] = ["kode", kode] if kode else (["rantai", chain] if chain else None)
         values["aktif"] = self.read_flag(table, cells, row, "aktif") if "aktif" in table.columns else None
+        self._read_kedudukan(table, cells, row)
+
+    def _read_name(self, table, cells, row):
+        """The name, with the titles SIASN keeps apart: "dr. Dewi Marlina, M.Kes."."""
+        raw_name = table.cell(cells, "nama")
+        nama = sheets.cell_text(raw_name)
+        if isinstance(raw_name, (int, float)):
+            row.problems.append([self.column(table, "nama"), f"berisi angka ({nama}), bukan nama"])
+        elif not nama:
+            row.problems.append([self.column(table, "nama"), "nama kosong; isi nama lengkap pegawai"])
+        nama = roster.full_name(nama, sheets.cell_text(table.cell(cells, "gelar_depan")),
+                                sheets.cell_text(table.cell(cells, "gelar_belakang")))
+        if len(nama) > 200:
+            row.problems.append([self.column(table, "nama"), "nama lebih dari 200 karakter"])
+        row.values["nama"] = nama
+
+    def _read_kedudukan(self, table, cells, row):
+        """SIASN's *kedudukan hukum*: still employed, or left (deactivated, never deleted)."""
+        text = sheets.cell_text(table.cell(cells, "kedudukan"))
+        if not text or row.values["aktif"] is not None:
+            return
+        active = roster.active_of(text)
+        if active is None:
+            row.problems.append([self.column(table, "kedudukan"),
+                                 f"kedudukan hukum {text!r} tidak dikenal; {roster.KEDUDUKAN_HELP}"])
+        row.values["aktif"] = active
 
     def check_rows(self, plan):
-        units = UnitIndex(self.user)
+        # The Admin BKD may let a roster create the units it names that the registry lacks.
+        units = UnitIndex(self.user, can_create=self.create_units and (
+            self.user is None or self.user.has_perm("registry.add_instansi")))
         default_unit = plan.options.get("instansi")
         if default_unit is not None and default_unit not in units:
             default_unit = None
@@ -189,6 +187,8 @@ class PegawaiResource(RegistryResource):
             }
             row.action = BERUBAH if row.changes else TETAP
         plan.missing = self._missing(plan, units, matched) if plan.options.get("sinkron") else []
+        used = {row.result["wanted"]["instansi_id"] for row in plan.rows if row.result.get("wanted")}
+        plan.new_units = units.new.rows() if any(isinstance(u, str) and u.startswith(NEW) for u in used) else []
 
     def _existing(self, rows):
         columns = ["pk", *PEGAWAI_FIELDS]
@@ -207,16 +207,20 @@ class PegawaiResource(RegistryResource):
         if ref is None:
             unit = current["instansi_id"] if current else default_unit
             if unit is None:
-                row.conflicts.append(["UNIT KERJA", "unit kerja kosong; isi kolom UNIT KERJA atau pilih instansi saat mengunggah"])
+                row.conflicts.append(["UNIT KERJA",
+                                      "unit kerja kosong; isi kolom UNIT KERJA atau pilih instansi saat mengunggah"])
             return unit
-        unit, reason = units.find(ref[1], kode_only=ref[0] == "kode")
+        if ref[0] == "kode":
+            unit, reason = units.find(ref[1], kode_only=True)
+        else:
+            unit, reason = units.resolve([tuple(level) for level in ref[1]])
         if unit is None:
             row.conflicts.append(["KODE INSTANSI" if ref[0] == "kode" else "UNIT KERJA", reason])
         return unit
 
     def _missing(self, plan, units, matched):
         unit = plan.options.get("instansi")
-        if unit not in units.jalur or plan.count(DITOLAK):
+        if unit not in units or plan.count(DITOLAK):
             return []
         return [
             list(values)
@@ -229,6 +233,7 @@ class PegawaiResource(RegistryResource):
 
     def write(self, plan):
         now = timezone.now()
+        self._create_units(plan)
         changed_rows = [row for row in plan.rows if row.action == BERUBAH]
         missing = [pk for pk, _, _ in plan.missing]
         # Every unit the file names, and where the staff it changes are now
@@ -259,3 +264,16 @@ class PegawaiResource(RegistryResource):
         # Write path: employees imported, changed, moved or deactivated by a roster sync.
         left = {before[pk] for pk in moved}
         refresh_staff([p.pk for p in new] + [p.pk for p in changed] + missing, left=left, recount=True)
+
+    def _create_units(self, plan):
+        """The units the roster names that the registry lacks, created under
+        their parents in this same transaction, and the rows pointed at them."""
+        if not plan.new_units:
+            return
+        created = NewUnits(plan.new_units).create(self.melalui)
+        for row in plan.rows:
+            wanted = row.result.get("wanted")
+            if wanted and isinstance(wanted["instansi_id"], str):
+                wanted["instansi_id"] = created[wanted["instansi_id"]]
+                if row.action == BERUBAH:
+                    row.changes["instansi_id"] = [row.changes.get("instansi_id", [None])[0], wanted["instansi_id"]]

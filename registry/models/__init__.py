@@ -12,7 +12,7 @@ from registry.models.akun import (
     Verifikasi,
     last_checked,
 )
-from registry.models.impor import Impor, JenisImpor, StatusImpor
+from registry.models.impor import Impor, JenisImpor, PemetaanKolom, StatusImpor
 from registry.models.instansi import Instansi, InstansiQuerySet, tree_changed, unit_pemilik_field
 from registry.models.pegawai import (
     ASN_STATUSES,
@@ -44,6 +44,7 @@ __all__ = [
     "Kepatuhan",
     "Pegawai",
     "PegawaiQuerySet",
+    "PemetaanKolom",
     "Pengaturan",
     "Platform",
     "ProfilPengguna",

@@ -66,3 +66,32 @@ class Impor(models.Model):
 
     def __str__(self):
         return f"{self.get_jenis_display()}: {self.nama_berkas} ({timezone.localtime(self.waktu):%d-%m-%Y %H:%M})"
+
+
+class PemetaanKolom(models.Model):
+    """Which column is which field, as a clerk corrected it in a preview,
+    for the next file of that kind with the same headers (impor.kolom)."""
+
+    jenis = models.CharField("jenis", max_length=10, choices=JenisImpor.choices)
+    tanda = models.CharField("tanda susunan kolom", max_length=40, help_text="Sidik judul-judul kolom berkas.")
+    judul = models.JSONField("judul kolom", default=list)
+    kolom = models.JSONField("pemetaan", default=dict, help_text="Nomor kolom → isian yang dibacanya.")
+    pengguna = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="diatur oleh", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    diubah_pada = models.DateTimeField("diubah pada", auto_now=True)
+
+    class Meta:
+        verbose_name = "pemetaan kolom"
+        verbose_name_plural = "pemetaan kolom"
+        constraints = [
+            # Its index serves the lookup of every upload: WHERE jenis = K AND tanda = S.
+            models.UniqueConstraint(
+                fields=["jenis", "tanda"],
+                name="%(app_label)s_%(class)s_unik",
+                violation_error_message="Pemetaan untuk susunan kolom ini sudah ada.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_jenis_display()}: {', '.join(self.judul)[:80]}"

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from registry import identity
+from registry import identity, sheets
 from registry.cakupan import scope_paths, sees_full_nik
 from registry.models import Kepatuhan, StatusKepegawaian
 from registry.views.beranda import key_figures
@@ -51,6 +51,9 @@ STATUS_SINGKAT = {
 @register.filter
 def status_singkat(status):
     return STATUS_SINGKAT.get(status, status)
+
+
+register.filter("sel", sheets.cell_text)
 
 
 @register.filter

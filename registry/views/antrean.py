@@ -88,6 +88,27 @@ def _undo(request):
     )
 
 
+def _record(request, akun, required, data):
+    """Record the check, and keep what undoing it needs: the follows it looked at, as they were."""
+    followed_before = list(akun.mengikuti.filter(pk__in=[a.pk for a in required]).values_list("pk", flat=True))
+    verifikasi = record_verification(
+        akun,
+        request.user,
+        data["hasil"],
+        seen=[a for a in required if str(a.pk) in data["mengikuti"]],
+        checked=required,
+        catatan=data["catatan"],
+        bukti=data["bukti"] or "",
+        melalui="antrean verifikasi",
+    )
+    request.session["antrean_terakhir"] = {
+        "verifikasi": verifikasi.pk,
+        "diperiksa": [a.pk for a in required],
+        "diikuti": followed_before,
+    }
+    messages.success(request, f"@{akun.username}: {HasilVerifikasi(data['hasil']).label} tercatat.")
+
+
 def antrean(request):
     """One unverified or stale account at a time, straight on to the next.
 
@@ -120,26 +141,7 @@ def antrean(request):
         required = list(akun.required_official())
         form = AntreanForm(request.POST, request.FILES, required=required)
         if form.is_valid():
-            seen = [a for a in required if str(a.pk) in form.cleaned_data["mengikuti"]]
-            followed_before = list(akun.mengikuti.filter(pk__in=[a.pk for a in required]).values_list("pk", flat=True))
-            verifikasi = record_verification(
-                akun,
-                request.user,
-                form.cleaned_data["hasil"],
-                seen=seen,
-                checked=required,
-                catatan=form.cleaned_data["catatan"],
-                bukti=form.cleaned_data["bukti"] or "",
-                melalui="antrean verifikasi",
-            )
-            request.session["antrean_terakhir"] = {
-                "verifikasi": verifikasi.pk,
-                "diperiksa": [a.pk for a in required],
-                "diikuti": followed_before,
-            }
-            messages.success(
-                request, f"@{akun.username}: {HasilVerifikasi(form.cleaned_data['hasil']).label} tercatat."
-            )
+            _record(request, akun, required, form.cleaned_data)
             return HttpResponseRedirect(f"{request.path}?{query}")
     else:
         if request.GET.get("ulang"):

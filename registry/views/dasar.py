@@ -20,9 +20,10 @@ class CountedPaginator(Paginator):
 
     cap = COUNT_CAP
 
-    def __init__(self, *args, count=None, **kwargs):
+    def __init__(self, *args, count=None, cap=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = count
+        self.cap = cap or self.cap
 
     @cached_property
     def count(self):

@@ -28,10 +28,15 @@ class Command(BaseCommand):
             "--user", help="Impor atas nama pengguna ini, dengan wilayah (scope) dan pencatatannya."
         )
         parser.add_argument("--instansi", help="Kode instansi untuk baris yang kolom unit kerjanya kosong.")
+        parser.add_argument(
+            "--buat-instansi", action="store_true",
+            help="Buat unit yang disebut berkas (rantai UNOR/SATKER) tetapi belum ada, di bawah induknya.",
+        )
 
-    def handle(self, kind, file, dry_run, skip_invalid, user, instansi, **options):
+    def handle(self, kind, file, dry_run, skip_invalid, user, instansi, buat_instansi, **options):
         account = self._user(user)
         resource = impor.RESOURCES[KINDS[kind]](user=account)
+        resource.create_units = buat_instansi
         plan_options = {}
         if instansi:
             unit = Instansi.objects.for_user(account).filter(kode__iexact=instansi).first()
@@ -49,7 +54,12 @@ class Command(BaseCommand):
 
         counts = plan.counts
         if plan.ignored:
-            self.stdout.write(f"Kolom yang tidak dibaca (judul tidak dikenal): {', '.join(plan.ignored)}")
+            self.stdout.write(f"Kolom yang tidak dibaca: {', '.join(plan.ignored)}")
+        for note in plan.notes:
+            self.stdout.write(note)
+        if plan.new_units:
+            self.stdout.write(f"{len(plan.new_units)} instansi baru dibuat dari berkas ini: "
+                              + ", ".join(nama for _, _, nama in plan.new_units))
         self.stdout.write(
             f"Baru: {counts['baru']}  Berubah: {counts['berubah']}  "
             f"Tidak berubah: {counts['tetap']}  Ditolak: {counts['ditolak']}"
