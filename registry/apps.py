@@ -41,8 +41,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registri akun media sosial"
 
     def ready(self):
-        # The receivers that keep stored compliance true on every save.
-        from registry import kepatuhan  # noqa: F401
+        # The receivers that keep stored compliance and spreading true on
+        # every save; spreading's run after compliance's, whose reads they use.
+        from registry import kepatuhan, sebaran  # noqa: F401
 
         post_migrate.connect(name_permissions_in_indonesian, dispatch_uid="registry_izin_berbahasa_indonesia")
         # django-axes's section of the admin, where the Admin BKD unlocks a

@@ -9,9 +9,20 @@ from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from registry.angka_sebar import Periode
 from registry.cakupan import scope_paths
 from registry.kepatuhan import kepatuhan_expression
-from registry.models import Instansi, Kepatuhan, Pegawai, Platform, RekapHarian, RekapUnit, StatusKepegawaian
+from registry.models import (
+    Instansi,
+    Kepatuhan,
+    Konten,
+    Pegawai,
+    Pengaturan,
+    Platform,
+    RekapHarian,
+    RekapUnit,
+    StatusKepegawaian,
+)
 from registry.pohon import outermost, path_depth
 
 # The four evaluation questions: slug -> (title, states it lists).
@@ -24,6 +35,9 @@ EVALUASI = {
         [Kepatuhan.BELUM_PUNYA_AKUN, Kepatuhan.BELUM_DIVERIFIKASI, Kepatuhan.BELUM_MENGIKUTI],
     ),
 }
+
+# The fifth question, of spreading (registry.views.evaluasi_sebar): slug, title.
+BELUM_MENYEBARKAN = ("belum-menyebarkan", "Pegawai yang belum menyebarkan konten")
 
 
 def units_in_scope(request):
@@ -183,7 +197,33 @@ class EvaluasiFilter(django_filters.FilterSet):
         return words
 
 
-class RekapForm(forms.Form):
+class PeriodeForm(forms.Form):
+    """A period of spreading (angka_sebar.Periode): any dates, this month when left empty."""
+
+    dari = forms.DateField(label="Periode sebaran dari", required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    sampai = forms.DateField(label="sampai", required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                             help_text="Kosongkan keduanya untuk bulan ini.")
+
+    def clean(self):
+        cleaned = super().clean()
+        dari, sampai = cleaned.get("dari"), cleaned.get("sampai")
+        if dari is None and sampai is None:
+            cleaned["periode"] = Periode.this_month()
+        else:
+            month = Periode.month_of(dari or sampai)
+            cleaned["periode"] = Periode(dari or month.dari, sampai or month.sampai)
+        periode = cleaned["periode"]
+        if periode.sampai < periode.dari:
+            self.add_error("sampai", "Tanggal akhir periode sebelum tanggal awalnya.")
+        elif (periode.sampai - periode.dari).days > 366:
+            self.add_error("sampai", "Periode paling panjang satu tahun.")
+        return cleaned
+
+
+class RekapForm(PeriodeForm):
+    field_order = ["instansi", "status_kepegawaian", "bandingkan", "dari", "sampai"]
     instansi = UnitChoiceField(
         label="Instansi", queryset=Instansi.objects.none(), required=False, empty_label=None
     )
@@ -241,4 +281,51 @@ class RekapForm(forms.Form):
                      "Status kepegawaian: semua")
         if self.chosen.get("bandingkan"):
             words.append(f"Dibandingkan dengan {formats.date_format(self.chosen['bandingkan'], 'j F Y')}")
+        words.append(f"Sebaran konten: {self.periode}")
+        return words
+
+    @property
+    def periode(self):
+        return self.chosen.get("periode") or Periode.this_month()
+
+
+class SebaranForm(PeriodeForm):
+    """Evaluasi's *Belum menyebarkan*: for one content (``konten``, chosen
+    from its page or the content list), or for a period, a month by default."""
+
+    instansi = UnitChoiceField(label="Instansi (beserta sub-unit)", queryset=Instansi.objects.none(), required=False,
+                               empty_label="Semua instansi")
+    status_kepegawaian = forms.ChoiceField(
+        label="Status kepegawaian", choices=[("", "Semua status"), *StatusKepegawaian.choices], required=False
+    )
+    konten = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    field_order = ["instansi", "status_kepegawaian", "dari", "sampai", "konten"]
+
+    def __init__(self, data, *, request):
+        super().__init__(data)
+        self.request = request
+        self.fields["instansi"].queryset = units_in_scope(request)
+
+    def clean_konten(self):
+        pk = self.cleaned_data.get("konten")
+        if pk is None:
+            return None
+        konten = Konten.objects.for_user(self.request.user).select_related("unit_pemilik", "akun").filter(pk=pk).first()
+        if konten is None:
+            raise forms.ValidationError("Konten itu tidak ada di antara konten yang mengikat instansi Anda.")
+        return konten
+
+    def in_words(self):
+        data = self.cleaned_data
+        words = [unit_in_words(data.get("instansi"), self.request.user)]
+        if data.get("status_kepegawaian"):
+            words.append(f"Status kepegawaian: {StatusKepegawaian(data['status_kepegawaian']).label}")
+        if data.get("konten"):
+            konten = data["konten"]
+            words.append(f"Konten: {konten.judul or konten.tautan} ({konten.akun}, terbit "
+                         f"{formats.date_format(konten.terbit, 'j F Y')}, batas "
+                         f"{formats.date_format(konten.batas, 'j F Y')})")
+        else:
+            ambang = Pengaturan.current().ambang_sebar_persen
+            words.append(f"Periode: {data['periode']} — menyebarkan kurang dari {ambang}% konten wajib")
         return words

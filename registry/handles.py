@@ -146,11 +146,11 @@ def _looks_like_url(text):
     return "/" in text.rstrip("/") and _DOMAIN.match(host) is not None
 
 
-def _platform_of(host):
+def _platform_of(host, what="profil"):
     if host.lower() in _SHORT_LINK_HOSTS:
         raise ValidationError(
             f"{host} adalah tautan pendek yang harus dibuka dulu; buka tautannya di peramban, "
-            f"lalu salin alamat profil yang muncul",
+            f"lalu salin alamat {what} yang muncul",
             code="short_link",
         )
     if _bare_host(host) not in _HOSTS:
@@ -167,7 +167,8 @@ def _username_from_url(text):
     try:
         parts = urlsplit(text)
     except ValueError:  # "Invalid IPv6 URL": an unmatched [ in the host
-        raise ValidationError("alamat ini bukan tautan yang sah; salin ulang alamat profilnya", code="not_profile") from None
+        raise ValidationError("alamat ini bukan tautan yang sah; salin ulang alamat profilnya",
+                              code="not_profile") from None
     platform = _platform_of(parts.hostname or "")
     segments = [s for s in parts.path.split("/") if s]
     if platform == FACEBOOK and segments[:1] == ["profile.php"]:
@@ -419,7 +420,7 @@ def parse_post(value):
     segments = [s for s in parts.path.split("/") if s]
     if host == "youtu.be" and segments:
         return Post(YOUTUBE, f"video/{_post_id(segments[0], YOUTUBE)}")
-    platform = _platform_of(host)
+    platform = _platform_of(host, "unggahan")
     if not segments:
         raise _not_a_post(platform)
     found = _POST_READERS[platform](segments, parse_qs(parts.query))

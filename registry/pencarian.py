@@ -1,5 +1,5 @@
-"""The search boxes of the Pegawai, Akun and Verifikasi lists, and the
-employee autocomplete, read as one set of rules.
+"""The search boxes of the Pegawai, Akun, Verifikasi and Bukti sebar lists,
+and the employee autocomplete, read as one set of rules.
 
 A term is a NIP (six or more digits, spaces and dots allowed), or else
 words of a name, an account name or a pasted profile URL, or a unit's name
@@ -86,3 +86,16 @@ def accounts(term):
 def checks(term):
     """Q over Verifikasi for ``term``: by the account checked."""
     return Q(akun__in=materialised(AkunMedsos.objects.filter(accounts(term)).order_by().values_list("pk", flat=True)))
+
+
+def proofs(term, user):
+    """Q over BuktiSebar for ``term``: a pasted share link finds its proof,
+    anything else the proofs of the employees ``staff`` finds."""
+    try:
+        post = handles.parse_post(term)
+    except ValidationError:
+        post = None
+    if post is not None:
+        return Q(platform=post.platform, kode=post.kode)
+    return Q(pegawai__in=materialised(Pegawai.objects.filter(staff(term, user)).order_by().values_list(
+        "pk", flat=True)))

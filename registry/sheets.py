@@ -377,6 +377,60 @@ def cell_text(value):
     return " ".join(str(value).split())
 
 
+_MONTH_WORDS = {name: n for n, names in enumerate([
+    ("januari", "jan", "january"), ("februari", "feb", "pebruari", "february"), ("maret", "mar", "march"),
+    ("april", "apr"), ("mei", "may"), ("juni", "jun", "june"), ("juli", "jul", "july"),
+    ("agustus", "agu", "agt", "aug", "august"), ("september", "sep", "sept"), ("oktober", "okt", "oct", "october"),
+    ("november", "nov", "nopember"), ("desember", "des", "dec", "december")], start=1) for name in names}
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\.\d+)?)?"
+    r"\s*(?:WIB|Z|[+-]\d{2}:?\d{2})?$")
+_WORDED_DATE = re.compile(r"^(\d{1,2})\s+([a-z]+)\s+(\d{4})(?:[ ,]+(?:pukul\s+)?(\d{1,2})[:.](\d{2}))?$", re.I)
+# Excel counts days from 1899-12-30; a date cell read without its format is such a number.
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+
+
+def cell_datetime(value):
+    """A cell as a moment in Jakarta's time, or None when empty: a date or
+    datetime cell, Excel's day number, or text as Indonesian forms and
+    exports write it ("01/12/2026 09.05", "2026-12-01 09:05:12", "1 Desember
+    2026"). Day before month where both could be either. ValueError when
+    it is none of these."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float | int) and not isinstance(value, bool) and 20000 < value < 80000:
+        value = _EXCEL_EPOCH + datetime.timedelta(days=value)
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        moment = datetime.datetime.combine(value, datetime.time())
+    else:
+        moment = _text_datetime(cell_text(value))
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _text_datetime(text):
+    if re.match(r"^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}:?\d{2})$", text):
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    found = _NUMERIC_DATE.match(text)
+    if found:
+        first, second, third, hour, minute, second_of = found.groups()
+        year, month, day = (int(first), int(second), int(third)) if len(first) == 4 else (
+            int(third), int(second), int(first))
+        if month > 12 >= day:
+            # A form exported in an American locale: month first.
+            month, day = day, month
+        if year < 100:
+            year += 2000
+        return datetime.datetime(year, month, day, int(hour or 0), int(minute or 0), int(second_of or 0))
+    found = _WORDED_DATE.match(text)
+    if found and found.group(2).lower() in _MONTH_WORDS:
+        day, month_word, year, hour, minute = found.groups()
+        return datetime.datetime(int(year), _MONTH_WORDS[month_word.lower()], int(day), int(hour or 0),
+                                 int(minute or 0))
+    raise ValueError(text)
+
+
 def excel_value(value):
     """A cell as Excel should hold it: text shown rather than evaluated,
     datetimes in the local time clerks expect (Excel has no time zones)."""

@@ -9,6 +9,7 @@ from registry.kepatuhan import refresh_owners
 from registry.kunci import account_units, lock_units_of
 from registry.models import AkunMedsos, Verifikasi
 from registry.riwayat import record_history
+from registry.sebaran import accounts_changed
 
 
 def apply_verification(verifikasi, checked=()):
@@ -88,4 +89,5 @@ def record_bulk_result(accounts, pemeriksa, hasil, catatan=""):
     record_history(Verifikasi, [check.pk for check in checks], "+", pemeriksa, "hasil massal")
     AkunMedsos.objects.filter(pk__in=pks).update(hasil_terakhir=hasil, diverifikasi_pada=now)
     refresh_owners(pks)
+    accounts_changed(pks)
     return len(pks)

@@ -10,6 +10,7 @@ Ani is the Admin BKD (superuser), Vina the Verifikator BKD.
 """
 
 import itertools
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from registry import sebaran
 from registry.kepatuhan import drift, misplaced
 from registry.models import AkunMedsos, Instansi, Pegawai
 from registry.verifikasi import record_verification
@@ -36,9 +38,10 @@ def quick_passwords(settings):
 def stored_compliance_stays_true(request):
     """After every test that wrote to the database, what is stored for
     compliance (each employee's state, the required accounts per unit, the
-    counts) equals what the rule computes, and every account and verification
-    is scoped by its owner's unit: a write path that forgets to keep
-    it true fails whichever test exercises it."""
+    counts) equals what the rule computes, every account and verification
+    is scoped by its owner's unit, and so is everything stored for
+    spreading (registry.sebaran): a write path that forgets to keep it true
+    fails whichever test exercises it."""
     database = next((name for name in ("transactional_db", "db") if name in request.fixturenames), None)
     if database is None or request.node.get_closest_marker("drift_expected"):
         yield
@@ -49,6 +52,21 @@ def stored_compliance_stays_true(request):
     differing, first, units = drift()
     assert (differing, units) == (0, set()), f"kepatuhan tersimpan keliru: {first}, unit {units}"
     assert misplaced() == 0, "unit_pemilik akun atau verifikasi tidak sama dengan unit pemiliknya"
+    assert sebaran.drift() == {}, "sebaran tersimpan keliru"
+
+
+def recreate_roles():
+    """The roles and their permissions, as the data migrations made them: a
+    test on a transactional database empties every table after it, groups
+    included, and the next one needs them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    folder = Path(__file__).resolve().parent.parent / "registry" / "migrations"
+    for path in sorted(folder.glob("0*_peran*.py")):
+        module = import_module(f"registry.migrations.{path.stem}")
+        (getattr(module, "create_roles", None) or module.grant)(apps, None)
 
 
 def nip_pns(born="19850312", tmt="201101", gender="1", seq=None):

@@ -50,6 +50,8 @@ def pegawai_post(instansi, **fields):
         "status_kepegawaian": "PNS",
         "aktif": "on",
         **inline_management(),
+        # The proofs on an existing employee's page (none on a new one's, where it is ignored).
+        **inline_management("bukti_sebar"),
     }
     data.update(fields)
     return data
@@ -362,7 +364,7 @@ def test_accounts_and_their_history_follow_their_owner_into_another_scope(client
     client.force_login(ani)
     form = client.get(url("pegawai_change", staff.siti.pk)).context["adminform"].form
     data = {name: form[name].value() for name in ("nip", "nama", "status_kepegawaian")}
-    data.update(instansi=tree.smpn1.pk, aktif="on", **inline_management())
+    data.update(instansi=tree.smpn1.pk, aktif="on", **inline_management(), **inline_management("bukti_sebar"))
     assert client.post(url("pegawai_change", staff.siti.pk), data).status_code == 302
     assert siti_akun not in shown(client, oki, "akunmedsos") and check not in shown(client, oki, "verifikasi")
     assert siti_akun in shown(client, dedi, "akunmedsos") and check in shown(client, dedi, "verifikasi")

@@ -15,7 +15,6 @@ saw succeed is there.
 """
 
 import multiprocessing
-from collections import Counter
 import os
 import signal
 import socket
@@ -23,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ from django.db import connection, connections
 from registry.kepatuhan import drift, misplaced
 from registry.models import AkunMedsos, Impor, Pegawai, StatusImpor, Verifikasi
 from tests import juru
-from tests.conftest import make_akun, make_pegawai, nip_pns
+from tests.conftest import make_akun, make_pegawai, nip_pns, recreate_roles
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="konkurensi diuji pada PostgreSQL")
 
@@ -55,6 +55,8 @@ def free_port():
 
 
 def staff_user(username, group=None, superuser=False):
+    if group and not Group.objects.filter(name=group).exists():
+        recreate_roles()
     user = User.objects.create_user(username, is_staff=True, is_superuser=superuser)
     if group:
         user.groups.add(Group.objects.get(name=group))

@@ -306,6 +306,7 @@ def test_every_write_of_every_url_runs_inside_its_requests_transaction(client, w
               "status_kepegawaian": "PNS", "aktif": "on", "hasil": "VALID", "akun": siti.akun.get().pk,
               "action": "delete_selected", "_selected_action": [siti.pk], "post": "yes", "kode": "PKM",
               "akun-TOTAL_FORMS": "0", "akun-INITIAL_FORMS": "0", "verifikasi-TOTAL_FORMS": "0",
+              "bukti_sebar-TOTAL_FORMS": "0", "bukti_sebar-INITIAL_FORMS": "0",
               "verifikasi-INITIAL_FORMS": "0", "lewati": "1"}
     client.force_login(world.ani)
     base = len(connection.atomic_blocks)

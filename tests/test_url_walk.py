@@ -139,6 +139,7 @@ def test_crafted_posts_to_every_url_write_nothing_outside_the_scope(client, disd
         "kode": "DISDIK", "induk": "", "operator": [oki.pk], "peran": "Admin BKD", "groups": [1],
         "is_superuser": "on", "catatan": "DIRETAS",
         "akun-TOTAL_FORMS": "0", "akun-INITIAL_FORMS": "0", "verifikasi-TOTAL_FORMS": "0",
+              "bukti_sebar-TOTAL_FORMS": "0", "bukti_sebar-INITIAL_FORMS": "0",
         "verifikasi-INITIAL_FORMS": "0",
     }
     for url in urls(targets):

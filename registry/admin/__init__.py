@@ -4,9 +4,11 @@ Importing them registers each model admin with the site."""
 
 from registry.admin import (  # noqa: F401
     akun,
+    bukti_sebar,
     dasar,
     impor_ekspor,
     instansi,
+    konten,
     pegawai,
     pengaturan,
     pengguna,

@@ -1,14 +1,18 @@
 """The admin site, and what every model admin of the registry shares:
-scope on lists, forms and choices; history as sentences; 404 for out of scope."""
+scope on lists, forms and choices; the unit filter; history as sentences;
+404 for out of scope."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.cakupan import scope_paths, sees_full_nik
+from registry.filters import unit_label
+from registry.models import Instansi
 from registry.riwayat import sentence
 from registry.views.dasar import CountedPaginator
 
@@ -88,6 +92,45 @@ class RiwayatAdmin(SimpleHistoryAdmin):
             record.perubahan = [
                 sentence(change, full_nik) for change in getattr(record, "history_delta_changes", [])
             ]
+
+
+class InstansiFilter(admin.SimpleListFilter):
+    """A unit and everything below it, chosen by walking down the tree.
+
+    It offers the chosen unit's ancestors within the scope, the unit, and its
+    children (at first: the top of the scope and the level below it), never
+    every unit: a province holds thousands.
+    """
+
+    title = "instansi"
+    parameter_name = "instansi"
+    path_field = "instansi__jalur"
+
+    def chosen(self, request):
+        if not hasattr(self, "_chosen"):
+            value = self.value() or ""
+            self._chosen = (
+                Instansi.objects.for_user(request.user).filter(pk=value).first() if value.isdigit() else None
+            )
+        return self._chosen
+
+    def lookups(self, request, model_admin):
+        units = Instansi.objects.for_user(request.user).filter(aktif=True).only("nama", "jalur", "induk")
+        unit = self.chosen(request)
+        if unit is None:
+            tops = units.exclude(induk__in=units.values("pk"))
+            shown = units.filter(Q(pk__in=tops.values("pk")) | Q(induk__in=tops.values("pk")))
+        else:
+            shown = units.filter(Q(pk__in=unit.ancestor_ids) | Q(induk=unit))
+        return [(str(u.pk), unit_label(u.nama, u.jalur)) for u in shown.order_by("jalur")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = self.chosen(request)
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.path_field}__startswith": unit.jalur})
 
 
 def short_name(instansi):

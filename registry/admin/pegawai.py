@@ -3,13 +3,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import path
 from django.utils.html import format_html
 
 from registry import identity, impor, pencarian, subjek
 from registry.admin.akun import AkunMedsosForm
+from registry.admin.bukti_sebar import BuktiSebarInline
 from registry.admin.dasar import (
+    InstansiFilter,
     RiwayatAdmin,
     ScopedAdmin,
     ScopedFormfields,
@@ -18,10 +20,10 @@ from registry.admin.dasar import (
 )
 from registry.admin.impor_ekspor import ImporEkspor, ImporForm
 from registry.cakupan import sees_full_nik
-from registry.filters import UnitChoiceField, unit_label
+from registry.filters import UnitChoiceField
 from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, Platform
 from registry.sql import subquery_count
-from registry.views import evaluasi, rekap
+from registry.views import evaluasi, evaluasi_sebar, rekap
 from registry.views.dasar import CountedPaginator, ribuan
 
 
@@ -47,44 +49,6 @@ class ImporPegawaiForm(ImporForm):
         if cleaned.get("sinkron") and not cleaned.get("instansi"):
             self.add_error("instansi", "Pilih instansi yang daftar pegawainya ingin disinkronkan.")
         return cleaned
-
-
-class InstansiFilter(admin.SimpleListFilter):
-    """A unit and everything below it, chosen by walking down the tree.
-
-    It offers the chosen unit's ancestors within the scope, the unit, and its
-    children (at first: the top of the scope and the level below it), never
-    every unit: a province holds thousands.
-    """
-
-    title = "instansi"
-    parameter_name = "instansi"
-
-    def chosen(self, request):
-        if not hasattr(self, "_chosen"):
-            value = self.value() or ""
-            self._chosen = (
-                Instansi.objects.for_user(request.user).filter(pk=value).first() if value.isdigit() else None
-            )
-        return self._chosen
-
-    def lookups(self, request, model_admin):
-        units = Instansi.objects.for_user(request.user).filter(aktif=True).only("nama", "jalur", "induk")
-        unit = self.chosen(request)
-        if unit is None:
-            tops = units.exclude(induk__in=units.values("pk"))
-            shown = units.filter(Q(pk__in=tops.values("pk")) | Q(induk__in=tops.values("pk")))
-        else:
-            shown = units.filter(Q(pk__in=unit.ancestor_ids) | Q(induk=unit))
-        return [(str(u.pk), unit_label(u.nama, u.jalur)) for u in shown.order_by("jalur")]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        unit = self.chosen(request)
-        if unit is None:
-            return queryset.none()
-        return queryset.filter(instansi__jalur__startswith=unit.jalur)
 
 
 class AktifFilter(admin.SimpleListFilter):
@@ -211,11 +175,15 @@ class PegawaiAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
         ("Kepegawaian", {"fields": ["instansi", "jabatan", "status_kepegawaian", "aktif"]}),
         ("Riwayat", {"fields": ["dibuat_pada", "diubah_pada"], "classes": ["collapse"]}),
     ]
-    inlines = [AkunPegawaiInline]
+    inlines = [AkunPegawaiInline, BuktiSebarInline]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            # Spreading's question before the four of compliance, under the same names.
+            path(f"evaluasi/{evaluasi_sebar.SLUG}/", wrap(evaluasi_sebar.evaluasi)),
+            path(f"evaluasi/{evaluasi_sebar.SLUG}/cetak/", wrap(evaluasi_sebar.evaluasi_cetak)),
+            path(f"evaluasi/{evaluasi_sebar.SLUG}/unduh/", wrap(evaluasi_sebar.evaluasi_unduh)),
             path("evaluasi/<slug:jenis>/", wrap(evaluasi.evaluasi), name="registry_evaluasi"),
             path("evaluasi/<slug:jenis>/cetak/", wrap(evaluasi.evaluasi_cetak), name="registry_evaluasi_cetak"),
             path("evaluasi/<slug:jenis>/unduh/", wrap(evaluasi.evaluasi_unduh), name="registry_evaluasi_unduh"),
@@ -226,6 +194,11 @@ class PegawaiAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
             path("<int:pk>/data-pribadi/unduh/", wrap(subjek.unduh), name="registry_pegawai_data_pribadi_unduh"),
             *super().get_urls(),
         ]
+
+    def get_inline_instances(self, request, obj=None):
+        # Proofs name an employee who exists: on the new employee's form, accounts only.
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, BuktiSebarInline)]
 
     def get_queryset(self, request):
         return (

@@ -7,7 +7,7 @@ from import_export import fields
 
 from registry import handles, sheets
 from registry.impor.kolom import Kolom
-from registry.impor.mesin import BATCH, RegistryResource, chunks, ya_tidak
+from registry.impor.mesin import BATCH, RegistryResource, chunks, find_person, staff_by_identity, ya_tidak
 from registry.impor.rencana import BARU, BERUBAH, TETAP
 from registry.impor.unit import UnitIndex
 from registry.kepatuhan import refresh_staff
@@ -117,7 +117,7 @@ class AkunMedsosResource(RegistryResource):
 
     def check_rows(self, plan):
         readable = [row for row in plan.rows if not row.problems]
-        owners, units = self._owners(readable), UnitIndex(self.user)
+        owners, units = staff_by_identity(readable), UnitIndex(self.user)
         for row in readable:
             row.result["owner"] = self._owner(row, owners, units)
         readable = [row for row in readable if not row.conflicts]
@@ -148,31 +148,11 @@ class AkunMedsosResource(RegistryResource):
             row.result["new"] = new
             row.action = TETAP if not new else (BERUBAH if known else BARU)
 
-    def _owners(self, rows):
-        found = {}
-        for name in ("nip", "nik"):
-            wanted = {row.values[name] for row in rows if row.values.get(name)}
-            found[name] = {}
-            for chunk in chunks(wanted):
-                for pk, number, unit in Pegawai.objects.filter(**{f"{name}__in": chunk}).values_list(
-                    "pk", name, "instansi_id"
-                ):
-                    found[name][number] = (pk, unit)
-        return found
-
     def _owner(self, row, owners, units):
         v = row.values
-        for name in ("nip", "nik"):
-            if v[name]:
-                match = owners[name].get(v[name])
-                label = name.upper()
-                if match is None:
-                    row.conflicts.append([label, f"{label} {v[name]} belum terdaftar; impor atau tambahkan pegawainya dulu"])
-                    return None
-                if match[1] not in units:
-                    row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD"])
-                    return None
-                return (match[0], None, match[1])
+        if v["nip"] or v["nik"]:
+            match = find_person(row, owners, units)
+            return (match[0], None, match[1]) if match else None
         unit, reason = units.find(v["kode"], kode_only=True)
         if unit is None:
             row.conflicts.append(["KODE INSTANSI", reason])

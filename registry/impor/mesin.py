@@ -24,7 +24,7 @@ from registry import identity, sheets
 from registry.cakupan import sees_full_nik
 from registry.impor.kolom import Kamus, old_nip_column, signature
 from registry.impor.rencana import DITOLAK, ImportCancelled, Plan, Row, json_cell
-from registry.models import Instansi, PemetaanKolom
+from registry.models import Instansi, Pegawai, PemetaanKolom
 from registry.riwayat import record_history
 
 # Rows per INSERT and per IN (...) lookup; lookups also stay within what
@@ -263,6 +263,40 @@ class RegistryResource(resources.ModelResource):
                 yield [convert(v) if convert else v for convert, v in zip(converters, values)]
 
         return [f.column_name for f in chosen], rows()
+
+
+def staff_by_identity(rows):
+    """{"nip": {nip: (pk, unit)}, "nik": {…}} of the employees the rows' NIP and NIK name, in batches."""
+    found = {}
+    for name in ("nip", "nik"):
+        wanted = {row.values[name] for row in rows if row.values.get(name)}
+        found[name] = {}
+        for chunk in chunks(wanted):
+            for pk, number, unit in Pegawai.objects.filter(**{f"{name}__in": chunk}).values_list(
+                "pk", name, "instansi_id"
+            ):
+                found[name][number] = (pk, unit)
+    return found
+
+
+def find_person(row, staff, units):
+    """(pk, unit) of the employee the row's NIP or NIK names, from
+    ``staff_by_identity``; None, with the row's conflict said, for one not
+    registered or outside the user's units (``units``: a UnitIndex). None
+    without a conflict when the row gives neither number."""
+    for name in ("nip", "nik"):
+        if row.values.get(name):
+            match = staff[name].get(row.values[name])
+            label = name.upper()
+            if match is None:
+                row.conflicts.append([label, f"{label} {row.values[name]} belum terdaftar; impor atau tambahkan "
+                                             f"pegawainya dulu"])
+                return None
+            if match[1] not in units:
+                row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD"])
+                return None
+            return match
+    return None
 
 
 def flag_duplicates(groups, label):

@@ -14,6 +14,7 @@ from registry.impor.unit import NEW, NewUnits, UnitIndex
 from registry.kepatuhan import new_staff_state, refresh_staff, sync_units
 from registry.kunci import lock_units_of, staff_units
 from registry.models import AkunMedsos, JenisImpor, Kepatuhan, Pegawai, StatusKepegawaian, identity_errors
+from registry.sebaran import refresh_spread
 
 PEGAWAI_FIELDS = ["nip", "nik", "nama", "jabatan", "instansi_id", "status_kepegawaian", "aktif"]
 
@@ -264,6 +265,7 @@ class PegawaiResource(RegistryResource):
         # Write path: employees imported, changed, moved or deactivated by a roster sync.
         left = {before[pk] for pk in moved}
         refresh_staff([p.pk for p in new] + [p.pk for p in changed] + missing, left=left, recount=True)
+        refresh_spread([p.pk for p in changed] + missing, left=left)
 
     def _create_units(self, plan):
         """The units the roster names that the registry lacks, created under

@@ -1,6 +1,7 @@
 """An import's plan: what each row of the file would do, shown as the
 preview, kept (compressed) until the clerk confirms, then applied."""
 
+import datetime
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -16,9 +17,11 @@ IDENTITY_FIELDS = {"nip", "nik", "nip_nik"}
 def json_cell(value):
     """A cell as the plan keeps it: numbers stay numbers (a NIP typed as a
     number is refused as one when the clerk maps the columns again), dates
-    become text."""
+    become text, with their time when they have one (a form's timestamp)."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
+    if isinstance(value, datetime.datetime) and value.time() != datetime.time():
+        return value.strftime("%d-%m-%Y %H:%M:%S")
     return sheets.cell_text(value)
 
 

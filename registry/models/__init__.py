@@ -26,6 +26,19 @@ from registry.models.pegawai import (
 from registry.models.pengaturan import Pengaturan
 from registry.models.pengguna import ProfilPengguna
 from registry.models.rekap import FIGURES, RekapHarian, RekapUnit, WajibIkuti, figures
+from registry.models.sebaran import (
+    BuktiSebar,
+    HasilBukti,
+    Hitungan,
+    Konten,
+    RekapSebaran,
+    RekapSebaranBulanan,
+    RekapSebaranHarian,
+    RekapSebaranUnit,
+    SebaranBulanan,
+    SumberBukti,
+    draw,
+)
 
 # Named by path in migrations 0007, 0011 and 0015 (field validators).
 from registry.unggahan import validate_logo_size, validate_screenshot_size
@@ -36,12 +49,16 @@ __all__ = [
     "NAME_WORDS",
     "NEVER_CHECKED",
     "AkunMedsos",
+    "BuktiSebar",
+    "HasilBukti",
     "HasilVerifikasi",
+    "Hitungan",
     "Impor",
     "Instansi",
     "InstansiQuerySet",
     "JenisImpor",
     "Kepatuhan",
+    "Konten",
     "Pegawai",
     "PegawaiQuerySet",
     "PemetaanKolom",
@@ -49,12 +66,19 @@ __all__ = [
     "Platform",
     "ProfilPengguna",
     "RekapHarian",
+    "RekapSebaran",
+    "RekapSebaranBulanan",
+    "RekapSebaranHarian",
+    "RekapSebaranUnit",
     "RekapUnit",
+    "SebaranBulanan",
     "StatusImpor",
     "StatusKepegawaian",
+    "SumberBukti",
     "SumberVerifikasi",
     "Verifikasi",
     "WajibIkuti",
+    "draw",
     "figures",
     "identity_errors",
     "last_checked",

@@ -10,6 +10,8 @@ class JenisImpor(models.TextChoices):
     PEGAWAI = "pegawai", "Pegawai"
     AKUN = "akun", "Akun media sosial"
     PENGIKUT = "pengikut", "Daftar pengikut akun resmi"
+    KONTEN = "konten", "Konten untuk disebarkan"
+    BUKTI = "bukti", "Bukti sebar"
 
 
 class StatusImpor(models.TextChoices):

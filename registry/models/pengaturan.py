@@ -1,7 +1,10 @@
-"""The registry's one row of settings: letterhead, signatory, verification age."""
+"""The registry's one row of settings: letterhead, signatory, verification age,
+spreading deadlines, sample and threshold."""
 
 import base64
+import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -41,6 +44,36 @@ class Pengaturan(models.Model):
         default=180,
         help_text="Akun yang terakhir diperiksa lebih lama dari ini masuk lagi ke antrean verifikasi.",
     )
+    batas_sebar_hari = models.PositiveIntegerField(
+        "batas menyebarkan (hari setelah terbit)",
+        default=3,
+        help_text="Batas bawaan konten baru: tanggal terbit ditambah sekian hari.",
+    )
+    tenggang_bukti_hari = models.PositiveIntegerField(
+        "bukti terlambat diterima sampai (hari setelah batas)",
+        default=7,
+        help_text="Bukti yang masuk sesudah batas dihitung terlambat; lewat sekian hari sesudah batas, ditolak.",
+    )
+    sampel_persen = models.PositiveIntegerField(
+        "sampel pemeriksaan bukti (%)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Bagian bukti tiap unit dan konten yang diambil acak untuk diperiksa Verifikator. Berlaku untuk "
+        "bukti yang masuk sesudahnya.",
+    )
+    sampel_minimal = models.PositiveIntegerField(
+        "sampel paling sedikit (bukti)",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="Per unit dan konten, sekurang-kurangnya sekian bukti diperiksa.",
+    )
+    ambang_sebar_persen = models.PositiveIntegerField(
+        "ambang belum menyebarkan (%)",
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Evaluasi periode mendaftar pegawai yang menyebarkan kurang dari sekian persen konten wajib "
+        "periode itu.",
+    )
 
     class Meta:
         verbose_name = "pengaturan cetak dan verifikasi"
@@ -59,6 +92,17 @@ class Pengaturan(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.get_or_create(pk=1)[0]
+
+    def default_deadline(self, terbit):
+        return terbit + datetime.timedelta(days=self.batas_sebar_hari)
+
+    def late_proofs_until(self, batas):
+        """The last day a proof of a content due on ``batas`` is accepted (as late)."""
+        return batas + datetime.timedelta(days=self.tenggang_bukti_hari)
+
+    def sample_size(self, proofs):
+        """How many of a unit's ``proofs`` of one content its sample holds."""
+        return min(proofs, max(self.sampel_minimal, -(-proofs * self.sampel_persen // 100)))
 
     def signatory(self, instansi):
         """(jabatan, nama, nip) for a list of ``instansi``: its head, the nearest

@@ -48,7 +48,8 @@ def statistik(request, pk):
     require(request, "view_akunmedsos")
     official = get_object_or_404(official_accounts(request), pk=pk)
     history = list(
-        official.verifikasi.filter(jumlah_pengikut__isnull=False).order_by("waktu").values("waktu", "jumlah_pengikut", "sumber")
+        official.verifikasi.filter(jumlah_pengikut__isnull=False).order_by("waktu").values(
+            "waktu", "jumlah_pengikut", "sumber")
     )
     return TemplateResponse(
         request,

@@ -3,13 +3,22 @@
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import formats, timezone
 
+from registry import angka_sebar
 from registry.cakupan import scope_paths
 from registry.kemajuan import record_day_if_missing
-from registry.models import AkunMedsos, Instansi, RekapHarian, RekapUnit, SumberVerifikasi, Verifikasi, figures
+from registry.models import (
+    AkunMedsos,
+    Instansi,
+    RekapHarian,
+    RekapSebaranHarian,
+    RekapUnit,
+    SumberVerifikasi,
+    Verifikasi,
+    figures,
+)
 from registry.pohon import outermost
 from registry.views.dasar import CountedPaginator, home_unit
 from registry.views.grafik import line_chart
-
 
 # Beranda says "lebih dari 1.000" accounts awaiting a check rather than
 # counting them: the count read every awaiting account of the scope through
@@ -50,6 +59,7 @@ def key_figures(request):
         ),
         "akun_resmi": official,
         "kemajuan": progress_chart(_progress(request.user)),
+        **_spreading(request),
         "can_verify": request.user.has_perm("registry.add_verifikasi"),
         "can_view_staff": request.user.has_perm("registry.view_pegawai"),
     }
@@ -58,16 +68,44 @@ def key_figures(request):
 PROGRESS_DAYS = 90
 
 
+def _tops(user):
+    """The units at the top of the user's scope, whose daily records count all of it."""
+    paths = scope_paths(user)
+    return Instansi.objects.filter(induk__isnull=True) if paths is None else Instansi.objects.filter(
+        jalur__in=outermost(paths)
+    )
+
+
+def _since():
+    return timezone.localdate() - timezone.timedelta(days=PROGRESS_DAYS - 1)
+
+
+def _spreading(request):
+    """This month's spreading figures of the scope, and the trend of the
+    contents' 30-day share over 90 days, from the daily spreading records."""
+    month = angka_sebar.Periode.this_month()
+    days = (
+        RekapSebaranHarian.objects.filter(instansi__in=_tops(request.user), tanggal__gte=_since())
+        .values("tanggal")
+        .annotate(terikat=Sum("terikat"), tepat=Sum("tepat"), terlambat=Sum("terlambat"))
+        .order_by("tanggal")
+    )
+    return {
+        "sebaran": angka_sebar.total(angka_sebar.period_figures(request.user, "", month, lambda jalur: "")),
+        "sebaran_bulan": month,
+        "tren_sebaran": progress_chart([
+            (d["tanggal"], round(100 * (d["tepat"] + d["terlambat"]) / d["terikat"], 1) if d["terikat"] else 0.0)
+            for d in days]),
+        "can_check_proofs": request.user.has_perm("registry.periksa_buktisebar"),
+        "can_view_contents": request.user.has_perm("registry.view_konten"),
+    }
+
+
 def _progress(user):
     """[(date, % complying)] of the user's scope over the last 90 days, from
     the daily records of the units at the top of the scope."""
-    paths = scope_paths(user)
-    tops = Instansi.objects.filter(induk__isnull=True) if paths is None else Instansi.objects.filter(
-        jalur__in=outermost(paths)
-    )
-    since = timezone.localdate() - timezone.timedelta(days=PROGRESS_DAYS - 1)
     days = (
-        RekapHarian.objects.filter(instansi__in=tops, tanggal__gte=since)
+        RekapHarian.objects.filter(instansi__in=_tops(user), tanggal__gte=_since())
         .values("tanggal")
         .annotate(aktif=Sum("aktif"), patuh=Sum("patuh"))
         .order_by("tanggal")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from registry import identity, kekurangan, sheets
 from registry.cakupan import sees_full_nik
-from registry.filters import EVALUASI, EvaluasiFilter, own_units
+from registry.filters import BELUM_MENYEBARKAN, EVALUASI, EvaluasiFilter, own_units
 from registry.models import Kepatuhan, Pegawai, StatusKepegawaian
 from registry.views.cetak import file_name, print_context, printed_by, titled
 from registry.views.dasar import CountedPaginator, home_unit, page_context, require
@@ -36,22 +36,29 @@ def evaluasi(request, jenis):
     platform = filterset.form.cleaned_data.get("platform") if valid else None
     rows = [(number, p, state, str(lacks)) for number, p, state, lacks in
             _evaluasi_rows(page.object_list, platform, page.start_index())] if valid else []
+    return evaluation_page(request, jenis, EVALUASI[jenis][0], filterset.form, valid, page, rows)
+
+
+def evaluation_page(request, jenis, title, form, valid, page, rows, extra=None):
+    """One evaluation list on screen: the questions, its filters, a page of rows."""
     query = request.GET.copy()
     query.pop("halaman", None)
+    questions = [(slug, question) for slug, (question, _) in EVALUASI.items()]
     return TemplateResponse(
         request,
         "admin/registry/evaluasi.html",
         page_context(
             request,
-            EVALUASI[jenis][0],
+            title,
             jenis=jenis,
-            questions=[(slug, title) for slug, (title, _) in EVALUASI.items()],
-            filterset=filterset,
+            questions=[*questions, BELUM_MENYEBARKAN],
+            saring=form,
             valid=valid,
             page=page,
             rows=rows,
             query=query.urlencode(),
             opts=Pegawai._meta,
+            **(extra or {}),
         ),
     )
 
@@ -68,10 +75,9 @@ def _evaluasi_rows(people, platform=None, start=1):
             yield next(numbers), p, Kepatuhan(p.keadaan).label, said[p.pk]
 
 
-def _subject(filterset, request):
+def subject(chosen, request):
     """The unit a list is about, for its letterhead and subtitle: the chosen
     one, else an operator's own (None: every unit, or several)."""
-    chosen = filterset.form.cleaned_data.get("instansi")
     if chosen or request.user.has_perm("registry.lihat_semua_instansi"):
         return chosen, chosen.nama if chosen else ""
     return home_unit(request), ", ".join(own_units(request.user))
@@ -81,7 +87,7 @@ def evaluasi_cetak(request, jenis):
     filterset = _evaluasi_filter(request, jenis)
     if not filterset.is_valid():
         raise Http404("Saring tidak sah; kembali ke daftar dan perbaiki pilihan saringan.")
-    unit, subtitle = _subject(filterset, request)
+    unit, subtitle = subject(filterset.form.cleaned_data.get("instansi"), request)
     platform = filterset.form.cleaned_data.get("platform")
     rows = list(_evaluasi_rows(filterset.qs.iterator(chunk_size=EVALUASI_BATCH), platform))
     list_url = reverse("admin:registry_evaluasi", args=[jenis])
@@ -100,16 +106,17 @@ def evaluasi_cetak(request, jenis):
 KEPT_WITH_SIGNATURES = 3
 
 
-def print_sections(rows, platform=None):
+def print_sections(rows, platform=None, accounts=True):
     """The printed list as table sections (tbody), each kept whole on a page:
     a unit's heading with its first person (a heading never ends a page),
     the rest of the unit, and the last rows with the signatures (which never
     stand alone). ``rows`` come ordered by unit; each section is (kind,
     lines), a line being ("unit", instansi, how many, the accounts its staff
     must follow where someone does not) or ("pegawai", number, pegawai,
-    what they lack, said short under that heading)."""
+    what they lack, said short under that heading); without ``accounts``
+    no heading names accounts (a list about spreading)."""
     groups = [(unit, list(people)) for unit, people in itertools.groupby(rows, key=lambda row: row[1].instansi)]
-    required = kekurangan.required_accounts([unit.pk for unit, _ in groups], platform)
+    required = kekurangan.required_accounts([unit.pk for unit, _ in groups], platform) if accounts else {}
     lines = []
     for unit, people in groups:
         named = required.get(unit.pk, [])
@@ -137,7 +144,7 @@ def evaluasi_unduh(request, jenis):
     filterset = _evaluasi_filter(request, jenis)
     if not filterset.is_valid():
         raise Http404("Saring tidak sah; kembali ke daftar dan perbaiki pilihan saringan.")
-    unit, subtitle = _subject(filterset, request)
+    unit, subtitle = subject(filterset.form.cleaned_data.get("instansi"), request)
     now = timezone.localtime()
     writer = sheets.XlsxWriter(
         ["NO", "NIP", "NIK", "NAMA", "JABATAN", "UNIT KERJA", "STATUS KEPEGAWAIAN", "KEADAAN", "KETERANGAN"],

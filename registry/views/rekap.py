@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from registry import sheets
+from registry import angka_sebar, sheets
 from registry.filters import RekapForm
 from registry.kemajuan import record_day_if_missing
 from registry.models import FIGURES, Instansi, Pegawai, RekapHarian, RekapUnit, StatusKepegawaian, figures
@@ -53,7 +53,19 @@ def _rekap(request):
     since = form.chosen.get("bandingkan")
     if since:
         _compare(rows, total, unit, status, since)
+    _spreading(request, form, unit, rows, total, [child["jalur"] for child in children], status)
     return form, unit, [_percentages(row) for row in rows], _percentages(total)
+
+
+def _spreading(request, form, unit, rows, total, child_paths, status):
+    """Each row's spreading figures of the form's period (angka_sebar.Angka), as ``sebaran``."""
+    depth = len(unit.jalur) + 7
+    spread = angka_sebar.period_figures(
+        request.user, unit.jalur, form.periode, lambda jalur: jalur[:depth] if len(jalur) >= depth else unit.jalur,
+        status)
+    for row, jalur in zip(rows, ([unit.jalur] if len(rows) > len(child_paths) else []) + child_paths):
+        row["sebaran"] = spread.get(jalur, angka_sebar.Angka())
+    total["sebaran"] = angka_sebar.total(spread)
 
 
 def _sum_states(groups):
@@ -144,6 +156,12 @@ def _summary(form, unit, rows, total):
         f"Patuh: {ribuan(total['patuh'])} ({_percent(total['patuh_persen'])}%)",
         f"Belum punya akun: {ribuan(total['tanpa_akun'])}",
     ]
+    spread = total["sebaran"]
+    lines.append(
+        f"Sebaran konten {form.periode}: {_percent(spread.persen)}% (tepat waktu {ribuan(spread.tepat)}, terlambat "
+        f"{ribuan(spread.terlambat)}, belum {ribuan(spread.belum)} dari {ribuan(spread.terikat)} kewajiban)"
+        + (f"; keandalan bukti {_percent(spread.keandalan)}%" if spread.keandalan is not None else "")
+    )
     if since:
         change, points = total["selisih"]["patuh"], total["selisih_persen"]["patuh"]
         lines.append(
@@ -154,7 +172,8 @@ def _summary(form, unit, rows, total):
         lines += ["", "Patuh per unit:"]
         for row in sorted(rows, key=lambda r: (r["patuh_persen"], r["nama"])):
             counted = f"{ribuan(row['patuh'])}/{ribuan(row['aktif'])}"
-            lines.append(f"- {row['nama']}: {_percent(row['patuh_persen'])}% ({counted})")
+            lines.append(f"- {row['nama']}: {_percent(row['patuh_persen'])}% ({counted}); sebaran "
+                         f"{_percent(row['sebaran'].persen)}%")
     return "\n".join(lines)
 
 
@@ -169,7 +188,7 @@ def rekap_cetak(request):
         request,
         "registry/cetak_rekap.html",
         {**print_context(request, REKAP_TITLE, form.in_words(unit), unit, reverse("admin:registry_rekap"), unit.nama),
-         "rows": rows, "total": total, "since": form.chosen.get("bandingkan")},
+         "rows": rows, "total": total, "since": form.chosen.get("bandingkan"), "periode": form.periode},
     )
 
 
@@ -179,7 +198,8 @@ def rekap_unduh(request):
         raise Http404("Saring tidak sah; kembali ke rekap dan perbaiki pilihan saringan.")
     since = form.chosen.get("bandingkan")
     headers = ["UNIT", "PEGAWAI AKTIF", "PUNYA AKUN", "% PUNYA AKUN", "TERVERIFIKASI", "% TERVERIFIKASI",
-               "PATUH", "% PATUH", "TANPA AKUN"]
+               "PATUH", "% PATUH", "TANPA AKUN", "KEWAJIBAN SEBAR", "SEBAR TEPAT WAKTU", "SEBAR TERLAMBAT",
+               "BELUM MENYEBARKAN", "% TERSEBAR", "KEANDALAN BUKTI (%)"]
     if since:
         stamp = f"{since:%d-%m-%Y}"
         headers += [f"PATUH {stamp}", f"% PATUH {stamp}", "PERUBAHAN PATUH", "PERUBAHAN % PATUH (POIN)",
@@ -192,6 +212,8 @@ def rekap_unduh(request):
         line = [c["nama"].upper() if c is total else c["nama"], c["aktif"], c["punya_akun"],
                 c["punya_akun_persen"], c["terverifikasi"], c["terverifikasi_persen"], c["patuh"],
                 c["patuh_persen"], c["tanpa_akun"]]
+        spread = c["sebaran"]
+        line += [spread.terikat, spread.tepat, spread.terlambat, spread.belum, spread.persen, spread.keandalan]
         if since:
             line += [c["dulu"]["patuh"], c["dulu"]["patuh_persen"], c["selisih"]["patuh"],
                      c["selisih_persen"]["patuh"], c["dulu"]["terverifikasi"], c["selisih"]["terverifikasi"]]

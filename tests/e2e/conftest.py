@@ -10,15 +10,14 @@ Without Chromium the tests are skipped with a plain message; under CI
 
 import os
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
 from registry.demo import load_demo
 from registry.models import Instansi
+from tests.conftest import recreate_roles
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM
 # calls the tests make alongside it are still plain synchronous code.
@@ -59,8 +58,7 @@ def demo(transactional_db):
     A browser test's database is emptied after it, so the roles the data
     migrations made are made again, by the same functions.
     """
-    for migration, function in [("0002_peran", "create_roles"), ("0004_peran_impor_ekspor", "grant")]:
-        getattr(import_module(f"registry.migrations.{migration}"), function)(django_apps, None)
+    recreate_roles()
     load_demo()
     people = {}
     for username, group, kode in [

@@ -8,12 +8,13 @@ from registry.impor import pratinjau
 from registry.impor.rencana import ImportCancelled
 from registry.models import Impor, Instansi, StatusImpor
 
-KINDS = {"instansi": "instansi", "pegawai": "pegawai", "akun": "akun"}
+KINDS = {"instansi": "instansi", "pegawai": "pegawai", "akun": "akun", "konten": "konten", "bukti": "bukti"}
 
 
 class Command(BaseCommand):
     help = (
-        "Impor berkas instansi, pegawai atau akun (.xlsx/.csv) dengan aturan yang sama dengan admin. "
+        "Impor berkas instansi, pegawai, akun, konten atau bukti sebar (.xlsx/.csv) dengan aturan yang sama "
+        "dengan admin. "
         "Menampilkan jumlah baris baru/berubah/tetap/ditolak dan setiap baris yang ditolak."
     )
 

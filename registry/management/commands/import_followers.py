@@ -21,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--turun-diperiksa",
             action="store_true",
-            help=f"Terapkan juga bila jumlah pengikut turun lebih dari {followers.DROP_WARNING:.0%} sejak daftar terakhir.",
+            help=f"Terapkan juga bila jumlah pengikut turun lebih dari {followers.DROP_WARNING:.0%} sejak daftar "
+                 "terakhir.",
         )
 
     def handle(self, platform, username, file, dry_run, turun_diperiksa, **options):

@@ -1,0 +1,278 @@
+"""Proofs of spreading from a sheet (DESIGN §9): long, one proof a row
+(NIP/NIK, the content by its link or number, the share's link, optional
+Platform, Akun and Waktu), or wide as a Google Form gives it, one column per
+content headed by the content's link or number. Each proof passes the same
+rules as the employee's page (registry.aturan_sebar)."""
+
+import re
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from import_export import fields
+
+from registry import handles, sheets
+from registry.aturan_sebar import ProofRules, Usulan
+from registry.impor.akun import PLATFORM_WORDS
+from registry.impor.kolom import Kolom
+from registry.impor.mesin import (
+    BATCH,
+    RegistryResource,
+    chunks,
+    find_person,
+    flag_duplicates,
+    staff_by_identity,
+)
+from registry.impor.rencana import BARU, TETAP
+from registry.impor.unit import UnitIndex
+from registry.kunci import lock_units_of, staff_units
+from registry.models import BuktiSebar, HasilBukti, Hitungan, JenisImpor, Konten, Pegawai, SumberBukti, draw
+from registry.sebaran import proofs_added
+
+# A content named by its number in the registry: "12", "#12", "Konten 12", "Konten #12".
+CONTENT_NUMBER = re.compile(r"^(?:konten\s*)?#?\s*(\d{1,10})$", re.I)
+# A content named by its link inside a longer header: "Bukti repost https://…".
+LINK_IN_TEXT = re.compile(r"https?://\S+|(?:www\.)?(?:instagram|tiktok|facebook|x|twitter|youtube|threads)\.\w+/\S+",
+                          re.I)
+WIDE = "konten:"
+
+
+def content_ref(text):
+    """("kode", platform, kode) or ("nomor", pk) a cell or header names a content by, or None."""
+    text = sheets.cell_text(text)
+    number = CONTENT_NUMBER.match(text)
+    if number:
+        return ["nomor", int(number.group(1))]
+    link = LINK_IN_TEXT.search(text)
+    if link is None:
+        return None
+    try:
+        post = handles.parse_post(link.group(0))
+    except ValidationError:
+        return None
+    return ["kode", post.platform, post.kode]
+
+
+class BuktiSebarResource(RegistryResource):
+    kind = JenisImpor.BUKTI
+    kolom = [
+        Kolom("nip", "NIP", ["NIP BARU", "NIP"]),
+        Kolom("nik", "NIK", ["NIK"]),
+        Kolom("nip_nik", "NIP/NIK", ["NIP/NIK", "NIK/NIP"]),
+        Kolom("konten", "Konten", ["KONTEN", "TAUTAN KONTEN", "LINK KONTEN", "NOMOR KONTEN", "KONTEN YANG DISEBARKAN",
+                                   "KONTEN YANG DIBAGIKAN"]),
+        Kolom("tautan", "Tautan bukti", ["TAUTAN BUKTI", "LINK BUKTI", "BUKTI", "TAUTAN REPOST", "LINK REPOST",
+                                         "LINK UNGGAHAN ULANG", "TAUTAN UNGGAHAN ULANG", "LINK SHARE",
+                                         "BUKTI REPOST", "BUKTI SEBAR"]),
+        Kolom("platform", "Platform", ["PLATFORM", "MEDIA SOSIAL"]),
+        Kolom("akun", "Akun", ["AKUN", "NAMA AKUN", "USERNAME", "AKUN YANG DIPAKAI"]),
+        Kolom("waktu", "Waktu", ["WAKTU", "TIMESTAMP", "STEMPEL WAKTU", "CAP WAKTU", "WAKTU MENYEBARKAN",
+                                 "TANGGAL", "WAKTU REPOST"]),
+    ]
+    required = [{"nip", "nik", "nip_nik"}]
+    template_columns = [("NIP", True), ("NIK", True), ("KONTEN", False), ("TAUTAN BUKTI", False), ("WAKTU", False)]
+    template_example = ["198503122010011003", "", "https://www.instagram.com/p/C0aBcDeFgHi/",
+                        "https://www.instagram.com/budi.santoso/p/C0zYxWvUtSr/", "01-12-2026 09:05"]
+    template_instructions = [
+        "Petunjuk pengisian bukti sebar konten",
+        "",
+        "1. Satu baris satu bukti: NIP (atau NIK untuk Non-ASN), KONTEN (tautan konten akun resmi, atau nomornya "
+        "di registri), TAUTAN BUKTI (alamat unggahan ulang pegawai) dan WAKTU.",
+        "2. Bentuk lebar juga diterima, seperti hasil Google Form: kolom NIP/NIK lalu satu kolom per konten, "
+        "dengan judul kolom berisi tautan konten atau nomornya (misalnya \"Konten #12\").",
+        "3. Akun yang dipakai dibaca dari tautan bukti; bila tautannya tidak menyebut akun (instagram.com/p/…), "
+        "isi kolom AKUN atau PLATFORM bila pegawai punya lebih dari satu akun.",
+        "4. Tautan profil, tautan pendek (vt.tiktok.com) dan tautan konten aslinya ditolak; repost tanpa tautan "
+        "dicatat lewat halaman pegawai dengan tangkapan layar.",
+        "5. Mengunggah berkas yang sama lagi tidak mengubah apa pun.",
+    ]
+
+    waktu = fields.Field(attribute="waktu", column_name="WAKTU")
+    nip = fields.Field(attribute="pegawai__nip", column_name="NIP")
+    nik = fields.Field(attribute="pegawai__nik", column_name="NIK")
+    nama = fields.Field(attribute="pegawai__nama", column_name="NAMA")
+    instansi = fields.Field(attribute="unit_pemilik__nama", column_name="INSTANSI")
+    konten = fields.Field(attribute="konten__tautan", column_name="KONTEN")
+    judul = fields.Field(attribute="konten__judul", column_name="JUDUL KONTEN")
+    akun = fields.Field(attribute="akun__username", column_name="AKUN")
+    tautan = fields.Field(attribute="tautan", column_name="TAUTAN BUKTI")
+    hitungan = fields.Field(attribute="hitungan", column_name="DIHITUNG")
+    hasil = fields.Field(attribute="hasil", column_name="HASIL PEMERIKSAAN")
+    sumber = fields.Field(attribute="sumber", column_name="SUMBER")
+
+    class Meta:
+        model = BuktiSebar
+        fields = ["waktu", "nip", "nik", "nama", "instansi", "konten", "judul", "akun", "tautan", "hitungan", "hasil",
+                  "sumber"]
+        export_order = fields
+
+    export_converters = {
+        "hitungan": lambda v: Hitungan(v).label if v else "Tidak dihitung",
+        "hasil": lambda v: HasilBukti(v).label,
+        "sumber": lambda v: SumberBukti(v).label,
+    }
+
+    def map_columns(self, headers, cells, columns=None):
+        """The named fields, and each column headed by a content (the wide form)."""
+        mapping = super().map_columns(headers, cells, columns)
+        for index, header in enumerate(headers):
+            if index not in mapping.columns and header:
+                ref = content_ref(header)
+                if ref is not None:
+                    mapping.columns[index] = WIDE + "|".join(map(str, ref))
+        chosen = set(mapping.columns.values())
+        if not any(name.startswith(WIDE) for name in chosen) and not {"konten", "tautan"} <= chosen:
+            raise sheets.FileRejected(
+                "Kolom Konten dan Tautan bukti tidak ditemukan, dan tidak ada kolom yang judulnya tautan atau nomor "
+                "konten. Beri judul kolom KONTEN dan TAUTAN BUKTI, atau (bentuk lebar) jadikan tautan konten "
+                "sebagai judul kolomnya."
+            )
+        return mapping
+
+    def read_row(self, table, cells, row):
+        values = row.values
+        values["nip"] = self.read_identity(table, cells, row, "nip")
+        values["nik"] = self.read_identity(table, cells, row, "nik")
+        if not (values["nip"] or values["nik"]) and not row.problems:
+            row.problems.append(["NIP/NIK", "NIP dan NIK kosong; isi NIP (ASN) atau NIK (Non-ASN) pegawai"])
+        values["waktu"] = None
+        if "waktu" in table.columns:
+            try:
+                moment = sheets.cell_datetime(table.cell(cells, "waktu"))
+            except ValueError:
+                row.problems.append([self.column(table, "waktu"), "waktu tidak dikenal; tulis dd-mm-yyyy jj:mm, "
+                                                                  "misalnya 01-12-2026 09:05"])
+            else:
+                values["waktu"] = moment.isoformat() if moment else None
+        platform_text = sheets.cell_text(table.cell(cells, "platform"))
+        values["platform"] = PLATFORM_WORDS.get(sheets.match_key(platform_text)) if platform_text else ""
+        if platform_text and not values["platform"]:
+            row.problems.append([self.column(table, "platform"), f"platform {platform_text!r} tidak dikenal"])
+        values["akun"] = sheets.cell_text(table.cell(cells, "akun")).lstrip("@").lower()
+        values["proofs"] = []
+        if "konten" in table.columns:
+            link = sheets.cell_text(table.cell(cells, "tautan"))
+            ref = content_ref(table.cell(cells, "konten"))
+            if ref is None:
+                row.problems.append([self.column(table, "konten"), "konten tidak dikenal; isi tautan konten akun "
+                                                                   "resmi atau nomornya di registri"])
+            elif not link:
+                row.problems.append([self.column(table, "tautan"), "tautan bukti kosong; repost tanpa tautan dicatat "
+                                                                   "lewat halaman pegawai dengan tangkapan layar"])
+            else:
+                values["proofs"].append([self.column(table, "tautan"), ref, link])
+        for name, index in table.columns.items():
+            if name.startswith(WIDE):
+                link = sheets.cell_text(table.cell(cells, name))
+                if link and not handles.is_no_account(link):
+                    kind, *ref = name[len(WIDE):].split("|")
+                    values["proofs"].append([table.headers[index], [kind, *(int(r) if kind == "nomor" else r
+                                                                             for r in ref)], link])
+        if not values["proofs"] and not row.problems:
+            row.problems.append(["Tautan bukti", "tidak ada tautan bukti di baris ini"])
+
+    def check_rows(self, plan):
+        readable = [row for row in plan.rows if not row.problems]
+        staff, units = staff_by_identity(readable), UnitIndex(self.user)
+        contents = self._contents(readable)
+        proposals = []
+        for row in readable:
+            person = find_person(row, staff, units)
+            if person is None:
+                continue
+            row.result["pegawai"] = person[0]
+            for column, ref, link in row.values["proofs"]:
+                konten = contents.get(tuple(ref))
+                if konten is None:
+                    row.conflicts.append([column, "konten tidak ditemukan di antara konten yang mengikat instansi "
+                                                  "Anda; daftarkan kontennya dulu"])
+                    continue
+                waktu = row.values["waktu"]
+                proposal = Usulan(person[0], konten, link, akun_nama=row.values["akun"],
+                                  platform=row.values["platform"],
+                                  waktu=timezone.datetime.fromisoformat(waktu) if waktu else None)
+                proposals.append((row, column, proposal))
+        rules = ProofRules(self.user, [p for _, _, p in proposals])
+        for row, column, proposal in proposals:
+            rules.check(proposal)
+            row.conflicts += [[column, message] for _, message in proposal.problems]
+        self._duplicates([(row, column, p) for row, column, p in proposals if not p.problems])
+        by_row = defaultdict(list)
+        for row, column, proposal in proposals:
+            by_row[id(row)].append((column, proposal))
+        for row in readable:
+            if row.conflicts or "pegawai" not in row.result:
+                continue
+            new = []
+            for column, proposal in by_row[id(row)]:
+                stored = rules.same_as_stored(proposal)
+                if stored is None:
+                    post = proposal.post
+                    new.append([proposal.konten_id, proposal.akun, post.platform, post.kode, post.url,
+                                proposal.waktu.isoformat() if proposal.waktu else None])
+                elif not stored[1]:
+                    row.conflicts.append([column, f"pegawai ini sudah punya bukti lain untuk konten ini "
+                                                  f"({stored[2] or 'tanpa tautan'}); hapus bukti lama di halaman "
+                                                  f"pegawai bila ingin menggantinya"])
+            row.result["new"] = new
+            if not row.conflicts:
+                row.action = BARU if new else TETAP
+
+    def _duplicates(self, proposals):
+        by_pair, by_link = defaultdict(list), defaultdict(list)
+        for row, column, p in proposals:
+            by_pair[(p.konten_id, p.pegawai_id)].append(row)
+            by_link[(p.post.platform, p.post.kode)].append(row)
+        flag_duplicates({key: _unique(rows) for key, rows in by_pair.items()}, "Konten")
+        flag_duplicates({key: _unique(rows) for key, rows in by_link.items()}, "Tautan bukti")
+
+    def _contents(self, rows):
+        """{ref: content pk} of the contents the rows name, among those the user sees."""
+        numbers, codes = set(), defaultdict(set)
+        for row in rows:
+            for _, ref, _ in row.values["proofs"]:
+                if ref[0] == "nomor":
+                    numbers.add(ref[1])
+                else:
+                    codes[ref[1]].add(ref[2])
+        visible = Konten.objects.for_user(self.user)
+        found = {}
+        for chunk in chunks(numbers):
+            found.update({("nomor", pk): pk for pk in visible.filter(pk__in=chunk).values_list("pk", flat=True)})
+        for platform, kode_list in codes.items():
+            for chunk in chunks(kode_list):
+                for pk, kode in visible.filter(platform=platform, kode__in=chunk).values_list("pk", "kode"):
+                    found[("kode", platform, kode)] = pk
+        return found
+
+    def write(self, plan):
+        rows = [row for row in plan.rows if row.action == BARU]
+        staff = {row.result["pegawai"] for row in rows}
+        # The employees' units, locked, and read under the lock (registry.kunci).
+        lock_units_of(lambda: staff_units(staff))
+        unit_of = {}
+        for chunk in chunks(staff):
+            unit_of.update(Pegawai.objects.filter(pk__in=chunk).values_list("pk", "instansi_id"))
+        source = SumberBukti.IMPOR if self.user is not None and self.user.pk else SumberBukti.PERINTAH
+        now = timezone.now()
+        proofs = BuktiSebar.objects.bulk_create(
+            [BuktiSebar(konten_id=konten, pegawai_id=row.result["pegawai"], akun_id=akun, platform=platform, kode=kode,
+                        tautan=tautan, waktu=timezone.datetime.fromisoformat(waktu) if waktu else now, sumber=source,
+                        unit_pemilik_id=unit_of[row.result["pegawai"]], acak=draw(konten, row.result["pegawai"]))
+             for row in rows for konten, akun, platform, kode, tautan, waktu in row.result["new"]],
+            batch_size=BATCH,
+        )
+        ids = [p.pk for p in proofs]
+        self.record_history(BuktiSebar, ids, "+")
+        # Write path: proofs imported.
+        proofs_added(ids)
+
+
+def _unique(rows):
+    seen, unique = set(), []
+    for row in rows:
+        if id(row) not in seen:
+            seen.add(id(row))
+            unique.append(row)
+    return unique
+
