@@ -194,12 +194,15 @@ def needs(user, base_path, periode, ambang, status=None, active=None):
     return found
 
 
-def below_share(user, base_path, bulan, ambang, status=None):
+def below_share(user, base_path, bulan, ambang, status=None, active=None, needed=None):
     """How many active staff below ``base_path`` spread fewer of the month's
     contents than ``ambang`` % of those binding them: each unit's active
-    staff, less those the monthly counts say reached the share."""
-    active = active_staff(user, base_path, status)
-    needed = needs(user, base_path, Periode.month_of(bulan), ambang, status, active)
+    staff, less those the monthly counts say reached the share. ``active``
+    and ``needed``, when the caller read them already: ``active_staff`` and
+    ``needs`` of the month."""
+    active = active_staff(user, base_path, status) if active is None else active
+    if needed is None:
+        needed = needs(user, base_path, Periode.month_of(bulan), ambang, status, active)
     below = sum(active[unit][1] for unit in needed)
     counts = RekapSebaranBulanan.objects.filter(bulan=bulan.replace(day=1), instansi_id__in=list(needed))
     if status:

@@ -27,6 +27,11 @@ def _date(value):
     return formats.date_format(value, "j F Y")
 
 
+def as_sentence(message):
+    """A rule's refusal as a form says it: "Tautan ini …." (an import's column says it as it is)."""
+    return f"{message[0].upper()}{message[1:]}{'' if message.endswith('.') else '.'}"
+
+
 def official_accounts(user):
     """The official accounts whose contents ``user`` may register."""
     return AkunMedsos.objects.for_user(user).filter(instansi__isnull=False)

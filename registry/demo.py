@@ -2,8 +2,9 @@
 fixtures/generate_demo.py): what ``siapkan_demo`` loads into an empty
 registry for ``make run`` and the browser tests.
 
-Its story (accounts registered over the autumn, checked through November)
-ends on ``STORY_ENDS``; loading moves every date by the days since, so that
+Its story (accounts registered over the autumn, checked through November,
+the official accounts' contents of its last 60 days and the proofs staff
+sent) ends on ``STORY_ENDS``; loading moves every date by the days since, so that
 on whatever day the demo is loaded its checks are recent, its queue holds
 what it held, and its last 90 days are on record: each past day's figures
 are replayed from the demo's own accounts and checks as they stood that day
@@ -20,15 +21,29 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Sum
 from django.utils import timezone
 
-from registry.kemajuan import record_day, record_days
+from registry import angka_sebar
+from registry.kemajuan import SPREAD_WINDOW, record_day, record_days, record_spread_days
 from registry.kepatuhan import refresh_all
-from registry.models import AkunMedsos, HasilVerifikasi, Kepatuhan, Pegawai, Verifikasi
+from registry.models import (
+    AkunMedsos,
+    BuktiSebar,
+    HasilVerifikasi,
+    Hitungan,
+    Kepatuhan,
+    Konten,
+    Pegawai,
+    RekapUnit,
+    Verifikasi,
+)
+from registry.sebaran import refresh_all_spread
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 STORY_ENDS = datetime.date(2026, 11, 21)
-DATE_FIELDS = ("dibuat_pada", "diubah_pada", "diverifikasi_pada", "waktu")
+DATE_FIELDS = ("dibuat_pada", "diubah_pada", "diverifikasi_pada", "waktu", "diperiksa_pada")
+DAY_FIELDS = ("terbit", "batas")
 PAST_DAYS = 90
 
 
@@ -43,6 +58,9 @@ def load_demo():
             if value:
                 moved = datetime.datetime.fromisoformat(value.replace("Z", "+00:00")) + shift
                 obj["fields"][name] = moved.isoformat()
+        for name in DAY_FIELDS:
+            if obj["fields"].get(name):
+                obj["fields"][name] = (datetime.date.fromisoformat(obj["fields"][name]) + shift).isoformat()
     handle, path = tempfile.mkstemp(suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as moved_fixture:
@@ -51,7 +69,9 @@ def load_demo():
     finally:
         os.unlink(path)
     refresh_all()
+    refresh_all_spread()
     record_past_days()
+    record_past_spread()
     record_day()
 
 
@@ -81,6 +101,34 @@ def record_past_days(days=PAST_DAYS):
                 counts[(unit, status, _state_then(accounts[pk], checks, end, now))] += 1
         by_day[day] = [(*key, n) for key, n in counts.items()]
     record_days(by_day)
+
+
+def record_past_spread(days=PAST_DAYS):
+    """Each of the last ``days`` days' spreading figures (today excepted) as
+    they stood then: the proofs sent by the end of that day, of the contents
+    published in the 30 days up to it, counted as they count now."""
+    contents = list(Konten.objects.filter(wajib=True).values_list("pk", "terbit", "unit_pemilik__jalur"))
+    proofs = list(BuktiSebar.objects.filter(hitungan__isnull=False).values_list(
+        "konten_id", "unit_pemilik__jalur", "hitungan", "waktu"))
+    active = Counter(dict(
+        RekapUnit.objects.values_list("instansi__jalur").annotate(n=Sum("jumlah")).order_by()))
+    today = timezone.localdate()
+    by_day = {}
+    for back in range(days - 1, 0, -1):
+        day = today - datetime.timedelta(days=back)
+        end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+        start = day - datetime.timedelta(days=SPREAD_WINDOW)
+        window = {pk: path for pk, terbit, path in contents if start < terbit <= day}
+        figures = defaultdict(angka_sebar.Angka)
+        paths = Counter(window.values())
+        for jalur, n in active.items():
+            figures[jalur].terikat = n * angka_sebar.binding(paths, jalur)
+        for konten, jalur, hitungan, waktu in proofs:
+            if konten in window and waktu <= end:
+                figures[jalur].add(angka_sebar.Angka(tepat=hitungan == Hitungan.TEPAT,
+                                                     terlambat=hitungan == Hitungan.TERLAMBAT))
+        by_day[day] = figures
+    record_spread_days(by_day)
 
 
 def _state_then(accounts, checks, end, now):

@@ -99,17 +99,18 @@ def check_bytes(data, advice=SPLIT_ADVICE):
         raise FileRejected("Berkas kosong; pilih berkas yang berisi data.")
 
 
-def read_table(data, filename, aliases, expected):
+def read_table(data, filename, aliases, expected, recognised=None):
     """Parse ``data`` and return the ``Table`` under its header row, its
     columns not yet mapped (``Table.columns`` is filled by the caller).
 
     ``aliases`` maps normalised header text to a field name, to tell the
-    header row from the title rows above it; ``expected`` names the
-    columns for the clerk when no header row is found.
+    header row from the title rows above it; ``recognised(text)`` names
+    headers no alias knows (a content's link heading a column); ``expected``
+    names the columns for the clerk when no header row is found.
     """
     check_bytes(data)
     rows, uncalculated, merged = read_rows(data, filename)
-    return _find_header(rows, aliases, expected, uncalculated, merged)
+    return _find_header(rows, aliases, expected, uncalculated, merged, recognised)
 
 
 def read_rows(data, filename):
@@ -272,10 +273,11 @@ def header_name(text, aliases):
     return None
 
 
-def _find_header(rows, aliases, expected, uncalculated, merged):
+def _find_header(rows, aliases, expected, uncalculated, merged, recognised=None):
     best = None
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = {header_name(text, aliases) for text in cells if isinstance(text, str)} - {None}
+        found = {header_name(text, aliases) or (text if recognised and recognised(text) else None)
+                 for text in cells if isinstance(text, str)} - {None}
         if len(found) >= 2 and (best is None or len(found) > best[1]):
             best = (index, len(found))
     if best is None:

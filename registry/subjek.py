@@ -14,11 +14,13 @@ from registry import identity, sheets
 from registry.cakupan import role_of, sees_full_nik
 from registry.models import (
     AkunMedsos,
+    BuktiSebar,
     HasilVerifikasi,
     Impor,
     Kepatuhan,
     Pegawai,
     StatusKepegawaian,
+    SumberBukti,
     SumberVerifikasi,
     Verifikasi,
 )
@@ -42,7 +44,8 @@ def _history_by(record):
 def rows(pegawai, user):
     """Everything held about ``pegawai``: identity, changes (unit history
     included), accounts with what they follow, every check with its time
-    and checker's role, and the imports that wrote the row."""
+    and checker's role, the proofs of spreading and their checks, and the
+    imports that wrote the row."""
     nik = pegawai.nik if sees_full_nik(user) else identity.masked(pegawai.nik)
     out = [
         ("Identitas", "", "Nama", pegawai.nama),
@@ -82,6 +85,15 @@ def rows(pegawai, user):
                     f"{SumberVerifikasi(check.sumber).label}; pemeriksa: {checker or 'pengguna tanpa peran'}"
                     f"{'; catatan: ' + check.catatan if check.catatan else ''}"
                     f"{'; ada tangkapan layar' if check.bukti else ''}"))
+    proofs = BuktiSebar.objects.filter(pegawai=pegawai).select_related("konten", "akun", "pemeriksa").order_by("waktu")
+    for proof in proofs:
+        checked = (f"; diperiksa {_when(proof.diperiksa_pada)} oleh "
+                   f"{role_of(proof.pemeriksa) if proof.pemeriksa_id else 'pemeriksa'}: {proof.get_hasil_display()}"
+                   if proof.diperiksa_pada else "")
+        out.append(("Bukti sebar konten", _when(proof.waktu), proof.konten.judul or proof.konten.tautan,
+                    f"dari @{proof.akun.username}; {proof.tautan or 'tanpa tautan'}; "
+                    f"{SumberBukti(proof.sumber).label}{'; ada tangkapan layar' if proof.bukti else ''}{checked}"
+                    f"{'; catatan: ' + proof.catatan if proof.catatan else ''}"))
     imports = {int(r.history_change_reason[len(IMPORT_PREFIX):]) for r in history
                if (r.history_change_reason or "").startswith(IMPORT_PREFIX)
                and r.history_change_reason[len(IMPORT_PREFIX):].isdigit()}

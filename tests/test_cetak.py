@@ -1,5 +1,6 @@
 """The printed list as paper: headless Chromium prints it to PDF, pdftotext reads it back."""
 
+import datetime
 import os
 import re
 import shutil
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from registry.models import Pegawai, Pengaturan, ProfilPengguna
 from tests.conftest import make_pegawai
@@ -154,8 +156,11 @@ def test_the_demo_regency_prints_at_least_30_rows_a_page(client, db, tmp_path):
     measured = {}
     for user in (admin, operator):
         client.force_login(user)
-        for jenis in ("tidak-patuh", "belum-punya-akun", "belum-mengikuti"):
-            response = client.get(reverse("admin:registry_evaluasi_cetak", args=[jenis]))
+        month = {"dari": (timezone.localdate() - datetime.timedelta(days=29)).isoformat(),
+                 "sampai": timezone.localdate().isoformat()}
+        for jenis, params in [("tidak-patuh", {}), ("belum-punya-akun", {}), ("belum-mengikuti", {}),
+                              ("belum-menyebarkan", month)]:
+            response = client.get(reverse("admin:registry_evaluasi_cetak", args=[jenis]), params)
             pages = print_to_pdf(response.content.decode(), tmp_path, layout=True)
             counts = [len(DEMO_ROW.findall(page)) for page in pages]
             measured[(user.username, jenis)] = counts

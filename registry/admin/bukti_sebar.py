@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from registry import handles, impor, pencarian
 from registry.admin.dasar import InstansiFilter, RiwayatAdmin, ScopedAdmin, ScopedFormfields, short_name, user_name
 from registry.admin.impor_ekspor import ImporEkspor
-from registry.aturan_sebar import ProofRules, Usulan
+from registry.aturan_sebar import ProofRules, Usulan, as_sentence
 from registry.models import AkunMedsos, BuktiSebar, Hitungan, Konten, Pengaturan
 from registry.views import antrean_bukti, bukti
 
@@ -79,7 +79,7 @@ class BuktiSebarForm(forms.ModelForm):
             self.add_error("konten", f"{pegawai.nama} sudah punya bukti untuk konten ini (dicatat "
                                      f"{timezone.localtime(stored[3]):%d-%m-%Y}); buka bukti itu untuk mengubahnya.")
         for name, message in proposal.problems:
-            self.add_error(name if name in self.fields else None, f"{message[0].upper()}{message[1:]}.")
+            self.add_error(name if name in self.fields else None, as_sentence(message))
         if not proposal.problems:
             cleaned["akun"] = AkunMedsos.objects.get(pk=proposal.akun)
             post = proposal.post

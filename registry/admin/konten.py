@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from registry import angka_sebar, handles, impor
 from registry.admin.dasar import RiwayatAdmin, ScopedAdmin, short_name
 from registry.admin.impor_ekspor import ImporEkspor
-from registry.aturan_sebar import content_link, content_taken, official_accounts
+from registry.aturan_sebar import as_sentence, content_link, content_taken, official_accounts
 from registry.cakupan import scope_paths
 from registry.filters import BELUM_MENYEBARKAN
 from registry.models import Instansi, Konten, Pengaturan, RekapSebaran
@@ -41,25 +41,26 @@ class KontenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["akun"]
-        field.required = False
-        field.queryset = official_accounts(self.user)
-        field.help_text = "Kosongkan bila tautannya menyebut akun resmi itu (TikTok, X, Threads, Facebook)."
+        if "akun" in self.fields:
+            field = self.fields["akun"]
+            field.required = False
+            field.queryset = official_accounts(self.user)
+            field.help_text = "Kosongkan bila tautannya menyebut akun resmi itu (TikTok, X, Threads, Facebook)."
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("tautan") and "akun" not in self.errors:
             try:
+                taken = content_taken(handles.parse_post(cleaned["tautan"]), exclude=self.instance.pk)
+                if taken:
+                    raise ValidationError(taken)
                 post, akun = content_link(cleaned["tautan"], self.user, cleaned.get("akun"))
             except ValidationError as e:
-                self.add_error("tautan", e)
+                self.add_error("tautan", as_sentence(e.messages[0]))
             else:
                 cleaned["akun"] = akun
                 cleaned["tautan"] = handles.post_url(post.platform, post.kode, post.username or akun.username)
                 self.instance.platform, self.instance.kode = post.platform, post.kode
-                taken = content_taken(post, exclude=self.instance.pk)
-                if taken:
-                    self.add_error("tautan", f"{taken[0].upper()}{taken[1:]}.")
         terbit = cleaned.get("terbit")
         if terbit and not cleaned.get("batas"):
             cleaned["batas"] = Pengaturan.current().default_deadline(terbit)

@@ -70,6 +70,7 @@ class BuktiSebarResource(RegistryResource):
                                  "TANGGAL", "WAKTU REPOST"]),
     ]
     required = [{"nip", "nik", "nip_nik"}]
+    recognised = staticmethod(lambda text: content_ref(text) is not None)
     template_columns = [("NIP", True), ("NIK", True), ("KONTEN", False), ("TAUTAN BUKTI", False), ("WAKTU", False)]
     template_example = ["198503122010011003", "", "https://www.instagram.com/p/C0aBcDeFgHi/",
                         "https://www.instagram.com/budi.santoso/p/C0zYxWvUtSr/", "01-12-2026 09:05"]

@@ -53,6 +53,8 @@ class RegistryResource(resources.ModelResource):
     template_example = []
     template_choices = {}
     template_instructions = []
+    # Headers no alias names that still mark the header row (sheets.read_table).
+    recognised = None
     # Export: attribute -> function making the cell a clerk reads ("Ya").
     export_converters = {}
     # Written as text and formatted as Text, so Excel keeps all 18 digits.
@@ -81,7 +83,7 @@ class RegistryResource(resources.ModelResource):
 
     def plan(self, data, file_name, options=None, progress=None):
         expected = [name for name, _ in self.template_columns]
-        table = sheets.read_table(data, file_name, self.kamus().aliases, expected)
+        table = sheets.read_table(data, file_name, self.kamus().aliases, expected, self.recognised)
         cells = [(number, [json_cell(c) for c in row]) for number, row in table.rows]
         return self.plan_cells(file_name, table.headers, table.header_row, cells, table.uncalculated, options,
                                progress=progress)

@@ -20,6 +20,10 @@ from registry.pohon import path_ids
 from registry.unggahan import image_validators, validate_screenshot_size
 
 
+# Konten's fields that registry.sebaran keeps by difference.
+KONTEN_TOTALS = ("tepat", "terlambat", "bukti_masuk")
+
+
 class KontenQuerySet(ScopedQuerySet):
     path_field = "unit_pemilik__jalur"
 
@@ -117,6 +121,12 @@ class Konten(models.Model):
     def save(self, *args, **kwargs):
         if self.batas is None and self.terbit is not None:
             self.batas = Pengaturan.current().default_deadline(self.terbit)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The totals are kept by adding to them in the database
+            # (registry.sebaran): a save of this object, loaded before, must
+            # not write its old totals back.
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name not in KONTEN_TOTALS]
         super().save(*args, **kwargs)
 
 

@@ -44,23 +44,24 @@ SLUG, TITLE = BELUM_MENYEBARKAN
 class Terlewat:
     """What one person did not spread: said in full on screen and in Excel, shorter in print."""
 
-    missed: list = field(default_factory=list)  # (title, why it does not count, "" when no proof)
+    missed: list = field(default_factory=list)  # (title, why it does not count or "", number in the period)
     spread: int = None  # of the period's contents binding them; None for one content
     bound: int = None
     state = None  # print_sections asks; no accounts heading here
 
     def __str__(self):
-        said = "; ".join(f"{title}{f' ({why})' if why else ''}" for title, why in self.missed)
+        said = "; ".join(f"{title}{f' ({why})' if why else ''}" for title, why, _ in self.missed)
         if self.spread is None:
             return said
         return f"Menyebarkan {self.spread} dari {self.bound} konten; belum: {said}"
 
     def short(self, required=()):
+        """One printed line: the contents missed by their number in the
+        print's list of the period's contents."""
         if self.spread is None:
-            return self.missed[0][1] if self.missed and self.missed[0][1] else "Belum ada bukti"
-        titles = [title if len(title) <= 32 else f"{title[:30]}…" for title, _ in self.missed[:3]]
-        more = f" dan {len(self.missed) - 3} lainnya" if len(self.missed) > 3 else ""
-        return f"{self.spread}/{self.bound}; belum: {'; '.join(titles)}{more}"
+            why = self.missed[0][1] if self.missed else ""
+            return f"{why[0].upper()}{why[1:]}" if why else "Belum ada bukti"
+        return f"{self.spread}/{self.bound}; belum no. {', '.join(str(number) for _, _, number in self.missed)}"
 
 
 def _why(hasil, catatan, akun, akun_hasil):
@@ -94,17 +95,19 @@ def people(form, user):
         total = angka_sebar.total(angka_sebar.content_figures(user, konten, base, lambda jalur: "", status)).belum
         return staff.order_by("instansi__jalur", "nama", "pk"), total
     periode, ambang = data["periode"], Pengaturan.current().ambang_sebar_persen
+    active = angka_sebar.active_staff(user, base, status)
+    needed = angka_sebar.needs(user, base, periode, ambang, status, active)
     months = periode.months
     if months and len(months) == 1:
         spread = Coalesce(Subquery(SebaranBulanan.objects.filter(pegawai=OuterRef("pk"), bulan=months[0]).values(
             "tersebar")[:1]), Value(0))
-        total = angka_sebar.below_share(user, base, months[0], ambang, status)
+        total = angka_sebar.below_share(user, base, months[0], ambang, status, active, needed)
     else:
         spread = subquery_count(BuktiSebar.objects.filter(
             pegawai=OuterRef("pk"), konten__in=periode.contents().values("pk"), hitungan__isnull=False))
         total = None
     by_need = defaultdict(list)
-    for pk, (_, need) in angka_sebar.needs(user, base, periode, ambang, status).items():
+    for pk, (_, need) in needed.items():
         by_need[need].append(pk)
     below = Q(pk__in=[])
     for need, units in sorted(by_need.items()):
@@ -119,10 +122,9 @@ def explain(batch, form):
     if konten is not None:
         proofs = {p: rest for p, *rest in BuktiSebar.objects.filter(pegawai__in=ids, konten=konten).values_list(
             "pegawai_id", "hasil", "catatan", "akun__username", "akun__hasil_terakhir")}
-        return {p.pk: Terlewat([(konten.judul or konten.tautan, _why(*proofs[p.pk]) if p.pk in proofs else "")])
+        return {p.pk: Terlewat([(konten.judul or konten.tautan, _why(*proofs[p.pk]) if p.pk in proofs else "", 1)])
                 for p in batch}
-    contents = list(form.cleaned_data["periode"].contents().order_by("terbit", "pk").values_list(
-        "pk", "judul", "tautan", "unit_pemilik__jalur"))
+    contents = period_contents(form)
     proofs = {(p, k): rest for p, k, *rest in BuktiSebar.objects.filter(
         pegawai__in=ids, konten__in=[c[0] for c in contents]).values_list(
         "pegawai_id", "konten_id", "hitungan", "hasil", "catatan", "akun__username", "akun__hasil_terakhir")}
@@ -130,12 +132,27 @@ def explain(batch, form):
     for p in batch:
         binding = [c for c in contents if p.instansi.jalur.startswith(c[3])]
         missed = []
-        for pk, judul, tautan, _ in binding:
+        for pk, judul, tautan, _, number in binding:
             proof = proofs.get((p.pk, pk))
             if proof is None or proof[0] is None:
-                missed.append((judul or tautan, _why(*proof[1:]) if proof else ""))
+                missed.append((judul or tautan, _why(*proof[1:]) if proof else "", number))
         said[p.pk] = Terlewat(missed, len(binding) - len(missed), len(binding))
     return said
+
+
+def period_contents(form):
+    """(pk, title, link, unit path, number) of the period's wajib contents, numbered in date order."""
+    contents = form.cleaned_data["periode"].contents().order_by("terbit", "pk").values_list(
+        "pk", "judul", "tautan", "unit_pemilik__jalur")
+    return [(*content, number) for number, content in enumerate(contents, start=1)]
+
+
+def legend(form):
+    """What a printed period list's numbers stand for: (number, date, title, account)."""
+    if form.cleaned_data.get("konten") is not None:
+        return []
+    contents = form.cleaned_data["periode"].contents().order_by("terbit", "pk").select_related("akun")
+    return [(number, k.terbit, k.judul or k.tautan, str(k.akun)) for number, k in enumerate(contents, start=1)]
 
 
 def rows(people_iter, form, start=1):
@@ -192,6 +209,7 @@ def evaluasi_cetak(request):
             **print_context(request, TITLE, form.in_words(), unit, list_url, subtitle),
             "bagian": print_sections(listed, accounts=False),
             "jumlah": len(listed),
+            "legenda": legend(form),
         },
     )
 

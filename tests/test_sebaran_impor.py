@@ -1,0 +1,181 @@
+"""Contents and proofs from files (issue 18): the BKD's list of links, a
+Google Form's responses in wide form, an operator's list in long form;
+through the admin (preview, confirm) and the command line, with the
+samples of tests/data/make_sebaran.py."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import BuktiSebar, Hitungan, Impor, Konten
+from tests.data.make_sebaran import JOKO, K1, RUDI, SITI
+from tests.sebaran_world import sebaran  # noqa: F401
+from tests.test_import import DATA, confirm, rejected, upload
+
+HERE = Path(__file__).parent
+
+
+def reasons(preview):
+    """{Excel row: every reason said for it, one lower-case string}."""
+    said = {}
+    for (number, column), message in rejected(preview).items():
+        said[number] = f"{said.get(number, '')} {column}: {message}".lower()
+    return said
+
+
+# Contents --------------------------------------------------------------------
+
+
+def test_a_list_of_links_becomes_contents_and_says_why_for_the_rest(client, sebaran, ani):
+    client.force_login(ani)
+    preview = upload(client, "konten", "konten_daftar.xlsx")
+    counts, said = preview.context["counts"], reasons(preview)
+    assert (counts["baru"], counts["ditolak"]) == (2, 5), said
+    assert "bukan satu unggahan" in said[7] and "tautan pendek" in said[8]
+    assert "@warga_biasa di x (twitter) bukan akun resmi yang terdaftar" in said[9]
+    assert "baris 10" in said[4] and "baris 4" in said[10], "a link twice: each row names the other"
+    confirmed = confirm(client, "konten", preview, hanya_valid="on")
+    assert confirmed.status_code == 302
+    tiktok = Konten.objects.get(kode="video/7312000000000000009")
+    assert (tiktok.akun, str(tiktok.terbit), str(tiktok.batas)) == (sebaran.humas_tt, "2026-12-01", "2026-12-04")
+    assert tiktok.judul == "Video pasar" and "is_from_webapp" not in tiktok.tautan
+    reel = Konten.objects.get(kode="reel/CbaruDinkes2")
+    assert (reel.akun, str(reel.terbit)) == (sebaran.dinkes_ig, "2026-12-02")
+    assert reel.history.get().history_change_reason == f"impor #{Impor.objects.order_by('-pk').first().pk}"
+    # The same list again changes nothing.
+    again = upload(client, "konten", "konten_daftar.xlsx")
+    assert (again.context["counts"]["baru"], again.context["counts"]["tetap"]) == (0, 2)
+
+
+def test_an_operator_lists_contents_of_its_own_units_accounts_only(client, sebaran, oki):
+    client.force_login(oki)
+    said = reasons(upload(client, "konten", "konten_daftar.xlsx"))
+    assert "@humas.uji adalah akun resmi pemerintah kabupaten uji, di luar instansi anda" in said[5]
+    assert 6 not in said, "the reel of @dinkes.uji is Oki's unit's"
+
+
+def test_contents_from_the_command_line(sebaran, capsys):
+    with pytest.raises(CommandError, match="5 baris ditolak"):
+        call_command("import_data", "konten", str(DATA / "konten_daftar.xlsx"))
+    call_command("import_data", "konten", str(DATA / "konten_daftar.xlsx"), "--skip-invalid")
+    assert Konten.objects.filter(kode__in=["video/7312000000000000009", "reel/CbaruDinkes2"]).count() == 2
+
+
+# Proofs ----------------------------------------------------------------------
+
+
+def test_a_google_forms_responses_in_wide_form(client, sebaran, ani):
+    client.force_login(ani)
+    preview = upload(client, "buktisebar", "bukti_google_form.xlsx")
+    counts, said = preview.context["counts"], reasons(preview)
+    assert (counts["baru"], counts["ditolak"]) == (2, 3), said
+    assert "tautan ini unggahan @siti.rahayu, akun siti rahayu, bukan akun maya sari" in said[4]
+    assert "ini tautan konten aslinya" in said[5]
+    assert "nip" in said[6]
+    confirm(client, "buktisebar", preview, hanya_valid="on")
+    siti = {p.konten: p for p in BuktiSebar.objects.filter(pegawai=sebaran.siti)}
+    assert set(siti) == {sebaran.k1, sebaran.k2, sebaran.k3}
+    assert siti[sebaran.k2].akun == sebaran.akun.siti_tt and siti[sebaran.k3].hitungan == Hitungan.TEPAT
+    assert timezone.localtime(siti[sebaran.k1].waktu).hour == 9 and siti[sebaran.k1].sumber == "IMPOR"
+    rudi = BuktiSebar.objects.get(pegawai=sebaran.rudi)
+    assert (rudi.konten, rudi.akun) == (sebaran.k1, sebaran.akun.rudi_ig), "the cell with - is no proof"
+    record = Impor.objects.order_by("-pk").first()
+    assert rudi.history.get().history_change_reason == f"impor #{record.pk}"
+    again = upload(client, "buktisebar", "bukti_google_form.xlsx")
+    assert (again.context["counts"]["baru"], again.context["counts"]["tetap"]) == (0, 2)
+
+
+def test_an_operator_imports_its_own_staffs_proofs_only(client, sebaran, oki):
+    client.force_login(oki)
+    preview = upload(client, "buktisebar", "bukti_google_form.xlsx")
+    said = reasons(preview)
+    assert "nik terdaftar di instansi lain" in said[4] and "nip terdaftar di instansi lain" in said[5]
+    assert preview.context["counts"]["baru"] == 2
+
+
+def test_proofs_one_a_row_and_the_rejected_rows_file(client, sebaran, ani):
+    client.force_login(ani)
+    preview = upload(client, "buktisebar", "bukti_panjang.csv")
+    said = reasons(preview)
+    assert preview.context["counts"]["baru"] == 2, said
+    assert "tautan pendek" in said[4]
+    assert "konten ini mengikat pegawai dinas kesehatan" in said[5]
+    record = preview.context["record"]
+    download = client.get(reverse("admin:registry_buktisebar_import_rejected", args=[record.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0][-1] == "Keterangan" and [r[0] for r in rows[1:]] == [4, 5]
+    assert rows[1][1] == RUDI and sheet.cell(2, 2).number_format == "@", "NIP kept as text"
+    confirm(client, "buktisebar", preview, hanya_valid="on")
+    joko = BuktiSebar.objects.get(pegawai=sebaran.joko)
+    assert (joko.konten, joko.akun, joko.tautan) == (sebaran.k1, sebaran.akun.joko_ig,
+                                                    "https://www.instagram.com/p/CjokoRepost1/")
+
+
+def test_contents_named_by_their_number(client, sebaran, ani):
+    client.force_login(ani)
+    long_form = (f"NIP;Konten;Tautan bukti\n{SITI};{sebaran.k2.pk};"
+                 f"https://www.tiktok.com/@siti_rahayu/video/7312000000000000102\n").encode()
+    wide = f"NIP;Konten #{sebaran.k1.pk}\n{JOKO};https://www.instagram.com/p/CjokoRepost9/\n".encode()
+    for name, data in [("panjang.csv", long_form), ("lebar.csv", wide)]:
+        preview = client.post(reverse("admin:registry_buktisebar_import"),
+                              {"berkas": SimpleUploadedFile(name, data)})
+        assert preview.context["counts"]["baru"] == 1, reasons(preview)
+        confirm(client, "buktisebar", preview)
+    assert BuktiSebar.objects.filter(konten=sebaran.k2, pegawai=sebaran.siti).exists()
+    assert BuktiSebar.objects.filter(konten=sebaran.k1, pegawai=sebaran.joko).exists()
+
+
+def test_a_sheet_with_no_content_column_is_refused_in_words(client, sebaran, ani):
+    client.force_login(ani)
+    response = client.post(reverse("admin:registry_buktisebar_import"), {
+        "berkas": SimpleUploadedFile("x.csv", f"NIP;Platform;Waktu\n{SITI};Instagram;01-12-2026\n".encode())})
+    assert "Kolom Konten dan Tautan bukti tidak ditemukan" in response.content.decode()
+    assert not BuktiSebar.objects.exists()
+
+
+def test_proofs_from_the_command_line(sebaran, capsys):
+    with pytest.raises(CommandError, match="2 baris ditolak"):
+        call_command("import_data", "bukti", str(DATA / "bukti_panjang.csv"), "--dry-run")
+    out = capsys.readouterr().out
+    assert "Baru: 2" in out and "Baris 4, kolom Tautan bukti: " in out
+    assert not BuktiSebar.objects.exists()
+    call_command("import_data", "bukti", str(DATA / "bukti_panjang.csv"), "--skip-invalid")
+    assert set(BuktiSebar.objects.values_list("sumber", flat=True)) == {"PERINTAH"}
+
+
+def test_a_big_sheet_with_bad_rows_names_a_reason_for_each(client, sebaran, ani):
+    """Issue 18's 100,000 rows with 10 % bad, a fiftieth of it here (bench/import_bench.py times the whole)."""
+    from tests.conftest import make_akun, make_pegawai, nip_pns
+
+    client.force_login(ani)
+    people = []
+    for n in range(200):
+        person = make_pegawai(sebaran.tree.pkm, f"Perawat {n}", nip=nip_pns(born="19900101", seq=n + 1))
+        make_akun(person, "instagram", f"perawat.{n}")
+        people.append(person)
+    lines = ["NIP;Konten;Tautan bukti"]
+    for n in range(2000):
+        person = people[n % 200]
+        content = [sebaran.k1, sebaran.k3][n // 200 % 2]
+        link = f"https://www.instagram.com/stories/perawat.{n % 200}/33{n:017d}/"
+        if n % 10 == 0:
+            link = ["https://vt.tiktok.com/ZS1/", "https://www.instagram.com/perawat/", K1,
+                    "bukan tautan", "https://www.instagram.com/stories/orang.asing/331/"][n // 10 % 5]
+        lines.append(f"{person.nip};{content.tautan};{link}")
+    preview = client.post(reverse("admin:registry_buktisebar_import"), {
+        "berkas": SimpleUploadedFile("besar.csv", "\n".join(lines).encode())})
+    assert preview.status_code == 200, preview.status_code
+    counts = preview.context["counts"]
+    # Two contents for 200 people: the rest repeat a pair and say so, each row its own reason.
+    assert counts["ditolak"] + counts["baru"] == 2000
+    record = preview.context["record"]
+    download = client.get(reverse("admin:registry_buktisebar_import_rejected", args=[record.pk]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)[1:]
+    assert len(rows) == counts["ditolak"] and all(row[-1] for row in rows)
