@@ -7,7 +7,7 @@ dimension of A1:XFD1048576, 1 MB cells, 16,384 columns, formula and error
 cells, NUL bytes, zero-width and right-to-left characters in NIPs and
 handles, and path-traversal members; CSV files in wrong encodings; follower
 ZIPs that are bombs or carry ../ member names; deeply nested JSON.
-``kind`` is the import it is fed to: pegawai, akunmedsos, instansi, pengikut.
+``kind`` is the import it is fed to: pegawai, akunmedsos, instansi, konten, buktisebar, pengikut.
 """
 
 import io
@@ -23,6 +23,8 @@ BASES = {
     "pegawai": ["pegawai_nominatif.xlsx", "pegawai_utf8_bom.csv", "roster_dengan_kaki.xlsx"],
     "akunmedsos": ["akun_panjang.xlsx", "akun_google_form.csv", "akun_lebar_dua_baris.xlsx"],
     "instansi": ["instansi.xlsx"],
+    "konten": ["konten_daftar.xlsx"],
+    "buktisebar": ["bukti_google_form.xlsx", "bukti_panjang.csv"],
     "pengikut": ["followers_1.json", "followers_1.html", "instagram_unduhan.zip", "tiktok_user_data.json",
                  "pengikut.txt", "pengikut.csv", "pengikut.xlsx"],
 }
@@ -174,16 +176,29 @@ def damage(case):
 
 def sample(size=None):
     """``size`` cases: first one of each damage done to each type of file
-    (57 pairs: a 1 MB cell breaks a CSV and an .xlsx differently), then
-    every n-th of the rest; the whole corpus when ``size`` is None."""
+    (57 pairs: a 1 MB cell breaks a CSV and an .xlsx differently), then one
+    of each damage done to each kind of import's own files until a fifth
+    of ``size`` is left, then every n-th of the rest; the whole corpus when
+    ``size`` is None."""
     cases = list(corpus())
     if size is None:
         return cases
-    first = {}
+    first, per_kind = {}, {}
     for index, case in enumerate(cases):
         first.setdefault(damage(case), index)
+        per_kind.setdefault((case.kind, *damage(case)), index)
     chosen = sorted(first.values())[:size]
-    rest = [i for i in range(len(cases)) if i not in first.values()]
+    spare = max(size * 4 // 5 - len(chosen), 0)
+    by_kind = [i for i in sorted(per_kind.values(), key=lambda i: (cases[i].kind, i)) if i not in chosen]
+    # Round-robin over the kinds, so that each kind's own files are damaged too.
+    kinds = sorted({cases[i].kind for i in by_kind})
+    queues = {kind: [i for i in by_kind if cases[i].kind == kind] for kind in kinds}
+    while spare and any(queues.values()):
+        for kind in kinds:
+            if spare and queues[kind]:
+                chosen.append(queues[kind].pop(0))
+                spare -= 1
+    rest = [i for i in range(len(cases)) if i not in set(chosen)]
     step = max(len(rest) // max(size - len(chosen), 1), 1)
     chosen += rest[::step][: size - len(chosen)]
     return [cases[i] for i in sorted(chosen)]

@@ -6,7 +6,7 @@ For every case: no page answers 500 or shows a traceback, a rejected file
 or a dry run writes nothing, no uploaded file is left in the media or
 upload folders, and the case finishes within a time and memory bound.
 CI runs a sample holding one of each damage done to each type of file
-(REGISTRI_FUZZ cases, default 60); ``make fuzz`` runs the whole corpus
+(REGISTRI_FUZZ cases, default 80); ``make fuzz`` runs the whole corpus
 (REGISTRI_FUZZ=semua).
 """
 
@@ -23,21 +23,23 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from registry import followers, handles, sheets
-from registry.models import AkunMedsos, Impor, Instansi, Pegawai, StatusImpor, Verifikasi
+from registry.models import AkunMedsos, BuktiSebar, Impor, Instansi, Konten, Pegawai, StatusImpor, Verifikasi
 from tests import fuzz
 from tests.conftest import make_akun, make_pegawai, nip_pns
 
-SIZE = os.environ.get("REGISTRI_FUZZ", "60")
+SIZE = os.environ.get("REGISTRI_FUZZ", "80")
 CASES = fuzz.sample(None if SIZE == "semua" else int(SIZE))
 SECONDS, MEGABYTES = 60, 1500
-IMPORT_URL = {"pegawai": "pegawai", "akunmedsos": "akunmedsos", "instansi": "instansi"}
-COMMAND_KIND = {"pegawai": "pegawai", "akunmedsos": "akun", "instansi": "instansi"}
+IMPORT_URL = {"pegawai": "pegawai", "akunmedsos": "akunmedsos", "instansi": "instansi", "konten": "konten",
+              "buktisebar": "buktisebar"}
+COMMAND_KIND = {"pegawai": "pegawai", "akunmedsos": "akun", "instansi": "instansi", "konten": "konten",
+                "buktisebar": "bukti"}
 
 
 def written():
     follows = AkunMedsos.mengikuti.through.objects.count()
     return (Pegawai.objects.count(), AkunMedsos.objects.count(), Instansi.objects.count(),
-            Verifikasi.objects.count(), follows)
+            Verifikasi.objects.count(), follows, Konten.objects.count(), BuktiSebar.objects.count())
 
 
 def leftovers(*folders):
@@ -60,7 +62,7 @@ def test_a_malformed_file_is_refused_or_read_and_never_breaks_anything(
         client.force_login(vina)
         response = client.post(reverse("admin:registry_akunmedsos_pengikut", args=[official.pk]), {"berkas": upload})
     else:
-        client.force_login(ani if case.kind == "instansi" else oki)
+        client.force_login(ani if case.kind in ("instansi", "konten", "buktisebar") else oki)
         model = IMPORT_URL[case.kind]
         response = client.post(reverse(f"admin:registry_{model}_import"), {"berkas": upload})
     assert response.status_code < 500

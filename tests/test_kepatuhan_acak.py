@@ -1,16 +1,19 @@
 """Random sequences of every write, through the functions the admin and the
-importers call; after each step, what is stored equals what the rule computes.
+importers call; after each step, what is stored equals what the rule computes,
+for compliance and for spreading (contents, proofs, checks of the sample).
 
 A hypothesis state machine (bounded: CI runs it on SQLite and PostgreSQL).
 Each example runs inside a savepoint that is rolled back, so examples do not
 see each other's rows.
 """
 
+import datetime
 import itertools
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -23,10 +26,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from registry import followers
-from registry.impor import AkunMedsosResource, InstansiResource, PegawaiResource
+from registry import followers, sebaran
+from registry.impor import AkunMedsosResource, BuktiSebarResource, InstansiResource, PegawaiResource
 from registry.kepatuhan import drift, misplaced
-from registry.models import AkunMedsos, HasilVerifikasi, Instansi, Pegawai
+from registry.models import AkunMedsos, BuktiSebar, HasilBukti, HasilVerifikasi, Instansi, Konten, Pegawai
 from registry.verifikasi import record_bulk_result, record_verification
 from tests.conftest import nik, nip_pns
 
@@ -50,6 +53,8 @@ class Writes(RuleBasedStateMachine):
     staff = Bundle("staff")
     accounts = Bundle("accounts")
     officials = Bundle("officials")
+    contents = Bundle("contents")
+    proofs = Bundle("proofs")
 
     def __init__(self):
         super().__init__()
@@ -145,7 +150,7 @@ class Writes(RuleBasedStateMachine):
     def delete_employee(self, person):
         """Admin delete: the accounts go with the employee (never checked ones: history protects them)."""
         person = fresh(Pegawai, person)
-        if person and not person.akun.filter(verifikasi__isnull=False).exists():
+        if person and not person.akun.filter(verifikasi__isnull=False).exists() and not person.bukti_sebar.exists():
             person.delete()
 
     @rule(people=st.lists(staff, min_size=1, max_size=4, unique_by=lambda p: p.pk), unit=units,
@@ -182,7 +187,7 @@ class Writes(RuleBasedStateMachine):
     @rule(akun=accounts)
     def delete_account(self, akun):
         akun = fresh(AkunMedsos, akun)
-        if akun and not akun.verifikasi.exists():
+        if akun and not akun.verifikasi.exists() and not akun.bukti_sebar.exists():
             akun.delete()
 
     @rule(person=staff, platform=PLATFORMS)
@@ -245,8 +250,71 @@ class Writes(RuleBasedStateMachine):
     @rule(official=officials)
     def delete_official(self, official):
         official = fresh(AkunMedsos, official)
-        if official and not official.verifikasi.exists():
+        if official and not official.verifikasi.exists() and not official.konten.exists():
             official.delete()
+
+    # Contents and proofs ------------------------------------------------------
+
+    @rule(target=contents, official=officials, days=st.integers(-12, 0), wajib=st.booleans())
+    def add_content(self, official, days, wajib):
+        official = fresh(AkunMedsos, official)
+        if official is None:
+            return multiple()
+        n = next(_names)
+        return Konten.objects.create(akun=official, platform=official.platform, kode=f"p/K{n:08d}",
+                                     tautan=f"https://www.instagram.com/p/K{n:08d}/", judul=f"Konten {n}",
+                                     terbit=timezone.localdate() + datetime.timedelta(days=days), wajib=wajib)
+
+    @rule(konten=contents, shift=st.integers(-20, 20), wajib=st.booleans())
+    def edit_content(self, konten, shift, wajib):
+        """Admin form: its date (into another month, perhaps), deadline or wajib changed."""
+        konten = fresh(Konten, konten)
+        if konten:
+            konten.terbit += datetime.timedelta(days=shift)
+            konten.batas = konten.terbit + datetime.timedelta(days=abs(shift) % 4)
+            konten.wajib = wajib
+            konten.save()
+
+    @rule(target=proofs, konten=contents, akun=accounts, late=st.integers(-1, 3))
+    def add_proof(self, konten, akun, late):
+        """The employee's page: a proof, on time or late."""
+        konten, akun = fresh(Konten, konten), fresh(AkunMedsos, akun)
+        if not konten or not akun or BuktiSebar.objects.filter(konten=konten, pegawai_id=akun.pegawai_id).exists():
+            return multiple()
+        moment = datetime.datetime.combine(konten.batas + datetime.timedelta(days=late), datetime.time(9))
+        return BuktiSebar.objects.create(konten=konten, pegawai_id=akun.pegawai_id, akun=akun,
+                                         waktu=timezone.make_aware(moment))
+
+    @rule(proof=proofs, hasil=st.sampled_from(HasilBukti.values))
+    def check_proof(self, proof, hasil):
+        """The spot-check queue: valid, not valid, or taken back."""
+        proof = fresh(BuktiSebar, proof)
+        if proof:
+            proof.hasil = hasil
+            proof.diperiksa_pada = None if hasil == HasilBukti.BELUM_DIPERIKSA else timezone.now()
+            proof.save()
+
+    @rule(proof=proofs)
+    def delete_proof(self, proof):
+        proof = fresh(BuktiSebar, proof)
+        if proof:
+            proof.delete()
+
+    @rule(konten=contents, chosen=st.lists(accounts, min_size=1, max_size=4))
+    def import_proofs(self, konten, chosen):
+        """Proof import, one a row: each account's share of the content, named by its handle."""
+        konten = fresh(Konten, konten)
+        if konten is None:
+            return
+        lines = [("NIP", "NIK", "KONTEN", "TAUTAN BUKTI")]
+        for akun in filter(None, (fresh(AkunMedsos, a) for a in chosen)):
+            n = next(_names)
+            link = {"instagram": f"https://www.instagram.com/stories/{akun.username}/{n}000/",
+                    "tiktok": f"https://www.tiktok.com/@{akun.username}/video/{n}000",
+                    "facebook": f"https://www.facebook.com/{akun.username}/posts/{n}000"}[akun.platform]
+            lines.append((akun.pegawai.nip or "", akun.pegawai.nik or "", str(konten.pk), link))
+        if len(lines) > 1:
+            self.run_import(BuktiSebarResource, csv(*lines))
 
     # ------------------------------------------------------------------------
 
@@ -262,6 +330,7 @@ class Writes(RuleBasedStateMachine):
         differing, first, units = drift()
         assert (differing, units) == (0, set()), f"kepatuhan tersimpan keliru: {first}, unit {units}"
         assert misplaced() == 0, "unit_pemilik akun atau verifikasi keliru"
+        assert sebaran.drift() == {}, "sebaran tersimpan keliru"
 
 
 @pytest.mark.django_db

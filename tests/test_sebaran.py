@@ -12,11 +12,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from registry import angka_sebar, sebaran as spreading
+from registry import angka_sebar
+from registry import sebaran as spreading
 from registry.aturan_sebar import ProofRules, Usulan
 from registry.models import AkunMedsos, BuktiSebar, HasilBukti, Hitungan, Konten, Pengaturan
 from tests.conftest import make_akun, make_pegawai, verify
-from tests.data.make_sebaran import K1, K3
+from tests.data.make_sebaran import K1
 from tests.sebaran_world import make_konten, sebaran  # noqa: F401
 
 SITI_STORY = "https://www.instagram.com/stories/siti.rahayu/3300000000000000001/"
@@ -198,9 +199,9 @@ def test_an_operator_enters_proofs_of_its_own_staff_only(client, sebaran, oki):
     assert proof not in client.get(reverse("admin:registry_buktisebar_changelist")).context["cl"].result_list
 
 
-def test_a_proof_entered_on_the_employees_page_says_so_in_its_history(client, sebaran, oki):
-    client.force_login(oki)
-    url = reverse("admin:registry_pegawai_change", args=[sebaran.siti.pk])
+def employee_page(client, pegawai):
+    """The employee's page as the browser would post it back unchanged."""
+    url = reverse("admin:registry_pegawai_change", args=[pegawai.pk])
     page = client.get(url)
     form = page.context["adminform"].form
     data = {name: form[name].value() or "" for name in ("nip", "nama", "status_kepegawaian", "instansi", "jabatan")}
@@ -208,9 +209,25 @@ def test_a_proof_entered_on_the_employees_page_says_so_in_its_history(client, se
     for formset in page.context["inline_admin_formsets"]:
         management = formset.formset.management_form
         data.update({f"{management.prefix}-{k}": v for k, v in management.initial.items()})
-        for i, inline_form in enumerate(formset.formset.initial_forms):
-            data.update({f"{inline_form.prefix}-{k}": inline_form[k].value() or "" for k in inline_form.fields
-                         if k not in ("DELETE",)})
+        for inline_form in formset.formset.initial_forms:
+            for name, field in inline_form.fields.items():
+                if name == "DELETE":
+                    continue
+                value = field.widget.format_value(inline_form[name].value()) if name != "waktu" else None
+                if name == "waktu":
+                    local = timezone.localtime(inline_form.instance.waktu)
+                    # The time's default is a callable, so the page also posts its shown value back.
+                    for prefix in (inline_form.prefix, f"initial-{inline_form.prefix}"):
+                        data[f"{prefix}-waktu_0"] = f"{local:%Y-%m-%d}"
+                        data[f"{prefix}-waktu_1"] = f"{local:%H:%M:%S}"
+                elif value is not None:
+                    data[f"{inline_form.prefix}-{name}"] = value
+    return url, data
+
+
+def test_a_proof_entered_on_the_employees_page_says_so_in_its_history(client, sebaran, oki):
+    client.force_login(oki)
+    url, data = employee_page(client, sebaran.siti)
     data.update({"bukti_sebar-TOTAL_FORMS": "1", "bukti_sebar-0-konten": sebaran.k1.pk,
                  "bukti_sebar-0-tautan": SITI_STORY, "bukti_sebar-0-waktu_0": "2026-12-01",
                  "bukti_sebar-0-waktu_1": "09:00:00"})
@@ -219,6 +236,27 @@ def test_a_proof_entered_on_the_employees_page_says_so_in_its_history(client, se
     proof = BuktiSebar.objects.get()
     assert proof.history.get().history_change_reason == "halaman pegawai"
     assert proof.history.get().history_user == oki
+
+
+def test_an_old_proof_past_its_grace_does_not_stop_the_employees_page_being_saved(client, sebaran, oki):
+    client.force_login(oki)
+    Pengaturan.objects.update(tenggang_bukti_hari=7)
+    proof = BuktiSebar.objects.create(konten=sebaran.k1, pegawai=sebaran.siti, akun=sebaran.akun.siti_ig,
+                                      tautan=SITI_STORY, waktu=timezone.now() - datetime.timedelta(days=40))
+    sebaran.k1.terbit = sebaran.k1.batas = timezone.localdate() - datetime.timedelta(days=40)
+    sebaran.k1.save()
+    url, data = employee_page(client, sebaran.siti)
+    data["jabatan"] = "Pranata Humas Ahli Muda"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][1].formset.errors
+    assert sebaran.siti.__class__.objects.get(pk=sebaran.siti.pk).jabatan == "Pranata Humas Ahli Muda"
+    # Changing that old proof now is entering it again: refused, with the reason.
+    url, data = employee_page(client, sebaran.siti)
+    data["bukti_sebar-0-tautan"] = SITI_STORY.replace("0001", "0002")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "tidak diterima lagi" in str(response.context["inline_admin_formsets"][1].formset.errors)
+    assert BuktiSebar.objects.get(pk=proof.pk).tautan == SITI_STORY
 
 
 def test_an_account_that_proved_a_share_is_not_deleted_with_its_proof_unseen(client, sebaran, oki):

@@ -62,6 +62,11 @@ class BuktiSebarForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # A proof's page row left as it was is not entered again: the rules
+        # (grace days, the employee's unit) speak of entering, and an old
+        # proof must not stop the clerk saving the employee's page.
+        if self.instance.pk and not self.has_changed():
+            return cleaned
         pegawai = cleaned.get("pegawai") if "pegawai" in self.fields else self.instance.pegawai
         konten = cleaned.get("konten")
         if pegawai is None or konten is None or {"pegawai", "konten", "akun", "waktu"} & set(self.errors):

@@ -222,12 +222,12 @@ def test_admin_sees_rekap_and_beranda_agree_with_the_database(site):
     assert home_percent == f"{100 * compliant / active:.1f}%".replace(".", ",")
 
     page.click("a.button:has-text('Rekap')")
-    page.wait_for_selector("table.registri-tabel tfoot")
+    page.wait_for_selector("#tabel-kepatuhan tfoot")
     site.shot("rekap")
-    total = page.locator("table.registri-tabel tfoot th").all_inner_texts()
+    total = page.locator("#tabel-kepatuhan tfoot th").all_inner_texts()
     assert total[0] == "Jumlah" and total[1] == str(active)
     assert total[4] == f"{compliant} ({home_percent})"
-    rows = page.locator("table.registri-tabel tbody tr")
+    rows = page.locator("#tabel-kepatuhan tbody tr")
     assert sum(int(r.locator("td").nth(1).inner_text()) for r in rows.all()) == active
 
     # What a head sends to the WhatsApp group, in one click.
