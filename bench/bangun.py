@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from registry.kemajuan import record_day
 from registry.kepatuhan import refresh_all
+from registry.models import Hitungan, draw
+from registry.sebaran import refresh_all_spread
 
 # The tree: regencies × OPD × sub-units under one root. "provinsi" is issue
 # 8's shape (7,036 units); "kabupaten" the second, independent shape issue 15
@@ -47,7 +49,7 @@ def reset_sequences(*tables):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
 
 
-def build(employees, shape="provinsi"):
+def build(employees, shape="provinsi", spreading=False):
     """The registry, loaded with COPY; then what every write path keeps stored."""
     regencies_n, opds_n, subunits_n = SHAPES[shape]
     now = timezone.now()
@@ -138,5 +140,97 @@ def build(employees, shape="provinsi"):
         # would have long before a province's day, instead of during the
         # timings (it ran there, and doubled some pages at 1M).
         cursor.execute("VACUUM ANALYZE")
-    return {"units": len(units), "accounts": len(accounts), "follows": len(follows), "checks": len(checks),
-            "refresh_all": stored, "regency": regencies[0], "opd": opds[0]}
+    built = {"units": len(units), "accounts": len(accounts), "follows": len(follows), "checks": len(checks),
+             "refresh_all": stored, "regency": regencies[0], "opd": opds[0]}
+    if spreading:
+        built.update(build_spreading(employees, leaves, opds, opd_of, opd_ig, accounts, len(officials)))
+    return built
+
+
+def build_spreading(employees, leaves, opds, opd_of, opd_ig, accounts, officials):
+    """Issue 18's shape: 60 contents of the root's Instagram over the last two
+    months, bound to everyone, and one content per OPD (from its official
+    account; an OPD without one gets an official account that no one must
+    follow, so compliance is as before); 60 % of staff spread each content
+    they are bound by, four in five on time. Proofs are loaded with COPY with
+    what the write paths would have stored (count, unit, draw); then
+    ``refresh_all_spread`` proves it and builds every count and sample."""
+    today = timezone.localdate()
+    now = timezone.now()
+    next_official = officials + len(accounts) + 1
+    extra = []
+    for opd in opds:
+        if opd not in opd_ig:
+            extra.append((next_official, "instagram", f"opd.{opd}", opd, False))
+            opd_ig[opd] = next_official
+            next_official += 1
+    copy("registry_akunmedsos", ["id", "platform", "username", "pegawai_id", "instansi_id", "wajib_diikuti",
+                                 "dibuat_pada"],
+         ((pk, platform, name, None, unit, wajib, now) for pk, platform, name, unit, wajib in extra))
+    contents = []
+    for n in range(60):
+        terbit = today - datetime.timedelta(days=59 - n)
+        contents.append((n + 1, 1, 1, f"CkontenProv{n:04d}", terbit))
+    for opd in opds:
+        terbit = today - datetime.timedelta(days=opd % 50)
+        contents.append((len(contents) + 1, opd_ig[opd], opd, f"CkontenOpd{opd:05d}", terbit))
+    copy("registry_konten",
+         ["id", "akun_id", "platform", "kode", "tautan", "judul", "terbit", "batas", "wajib", "unit_pemilik_id",
+          "tepat", "terlambat", "bukti_masuk", "dibuat_pada"],
+         ((pk, akun, "instagram", f"p/{kode}", f"https://www.instagram.com/p/{kode}/", f"Konten {kode}", terbit,
+           terbit + datetime.timedelta(days=3), True, unit, 0, 0, 0, now)
+          for pk, akun, unit, kode, terbit in contents))
+    root_contents = contents[:60]
+    opd_content = {unit: (pk, terbit) for pk, _, unit, _, terbit in contents[60:]}
+    first_account = {}
+    valid = set()
+    for pk, platform, _, owner, result, _, _ in accounts:
+        first_account.setdefault(owner, pk)
+        if result == "VALID":
+            valid.add(pk)
+
+    latest = now - datetime.timedelta(hours=1)
+
+    def proofs():
+        pk = 0
+        for i in range(employees):
+            akun = first_account.get(i + 1)
+            if akun is None:
+                continue
+            unit = leaves[i % len(leaves)]
+            active = i % 50 != 0
+            bound = [(k, terbit) for k, _, _, _, terbit in root_contents] + [opd_content[opd_of[unit]]]
+            for konten, terbit in bound:
+                # 60 % of all staff; only the 70 % with an account can.
+                if (i * 7 + konten * 13) % 70 >= 60:
+                    continue
+                pk += 1
+                waktu = min(latest, datetime.datetime.combine(
+                    terbit + datetime.timedelta(days=5 if (i + konten) % 5 == 0 else 1), datetime.time(9),
+                    tzinfo=datetime.timezone.utc))
+                counted = None
+                if active and akun in valid:
+                    late = timezone.localtime(waktu).date() > terbit + datetime.timedelta(days=3)
+                    counted = Hitungan.TERLAMBAT if late else Hitungan.TEPAT
+                yield (pk, konten, i + 1, akun, f"https://www.instagram.com/stories/p{i}/{pk}/", "instagram",
+                       f"stories/{pk}", "", waktu, "IMPOR", "BELUM_DIPERIKSA", "", unit, counted,
+                       draw(konten, i + 1), False, now)
+
+    started = time.perf_counter()
+    copy("registry_buktisebar",
+         ["id", "konten_id", "pegawai_id", "akun_id", "tautan", "platform", "kode", "bukti", "waktu", "sumber",
+          "hasil", "catatan", "unit_pemilik_id", "hitungan", "acak", "sampel", "dibuat_pada"],
+         proofs())
+    reset_sequences("registry_akunmedsos", "registry_konten", "registry_buktisebar")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT count(*) FROM registry_buktisebar")
+        loaded = cursor.fetchone()[0]
+    copied = time.perf_counter() - started
+    started = time.perf_counter()
+    refresh_all_spread()
+    recounted = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return {"contents": len(contents), "proofs": loaded, "proofs_copy": copied, "refresh_all_spread": recounted,
+            "konten": 60, "opd_konten": opd_content[opds[0]][0]}

@@ -63,6 +63,45 @@ def test_serve_refuses_to_start_without_its_secret_and_hosts(given, missing):
     assert "gunicorn" not in result.stdout
 
 
+def cookie_settings(**values):
+    """SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE as a fresh process reads them, or its error."""
+    code = ("from django.conf import settings; import django; django.setup(); "
+            "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)")
+    env = environment(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY="k" * 50,
+                      DJANGO_ALLOWED_HOSTS="registri.bkd.example.go.id", **values)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    return result.stdout.strip() if result.returncode == 0 else result.stderr
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({}, "True True"),
+    ({"DJANGO_DEBUG": "1"}, "False False"),
+    ({"REGISTRI_HTTP_POLOS": "1"}, "False False"),
+    ({"REGISTRI_HTTP_POLOS": "0"}, "True True"),
+])
+def test_cookies_are_secure_unless_debug_or_plain_http_on_purpose(values, expected):
+    assert cookie_settings(**values) == expected
+
+
+def test_the_old_variable_that_turned_secure_cookies_off_stops_the_server():
+    said = cookie_settings(DJANGO_SECURE_COOKIES="0")
+    assert "DJANGO_SECURE_COOKIES=0 is no longer read" in said and "REGISTRI_HTTP_POLOS=1" in said
+
+
+def test_serve_warns_loudly_when_the_site_is_plain_http():
+    # A database URL it cannot read stops make serve right after its warning, before gunicorn.
+    stopped_early = {"DJANGO_SECRET_KEY": "k" * 50, "DJANGO_ALLOWED_HOSTS": "registri.bkd.example.go.id",
+                     "DATABASE_URL": "bukan-alamat-basis-data"}
+    result = subprocess.run(["make", "serve"], cwd=ROOT, env=environment(REGISTRI_HTTP_POLOS="ya", **stopped_early),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and "gunicorn" not in result.stdout
+    assert "PERINGATAN: REGISTRI_HTTP_POLOS aktif" in result.stderr and "tanpa HTTPS" in result.stderr
+    quiet = subprocess.run(["make", "serve"], cwd=ROOT, env=environment(**stopped_early), capture_output=True,
+                           text=True, timeout=300)
+    assert quiet.returncode != 0 and "PERINGATAN" not in quiet.stderr
+
+
 def get(url, **headers):
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
         return response.status, response.headers, response.read()

@@ -4,6 +4,7 @@ Platform, Akun and Waktu), or wide as a Google Form gives it, one column per
 content headed by the content's link or number. Each proof passes the same
 rules as the employee's page (registry.aturan_sebar)."""
 
+import functools
 import re
 from collections import defaultdict
 
@@ -39,10 +40,16 @@ WIDE = "konten:"
 
 def content_ref(text):
     """("kode", platform, kode) or ("nomor", pk) a cell or header names a content by, or None."""
-    text = sheets.cell_text(text)
+    found = _content_ref(sheets.cell_text(text))
+    return None if found is None else list(found)
+
+
+# A long sheet names the same few contents in every row: each is read once.
+@functools.lru_cache(maxsize=1024)
+def _content_ref(text):
     number = CONTENT_NUMBER.match(text)
     if number:
-        return ["nomor", int(number.group(1))]
+        return ("nomor", int(number.group(1)))
     link = LINK_IN_TEXT.search(text)
     if link is None:
         return None
@@ -50,7 +57,7 @@ def content_ref(text):
         post = handles.parse_post(link.group(0))
     except ValidationError:
         return None
-    return ["kode", post.platform, post.kode]
+    return ("kode", post.platform, post.kode)
 
 
 class BuktiSebarResource(RegistryResource):
