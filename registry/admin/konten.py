@@ -102,6 +102,8 @@ def attach_figures(contents, user):
 class KontenAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
     resource_classes = [impor.KontenResource]
     form = KontenForm
+    # A province has thousands of official accounts: typed, not listed.
+    autocomplete_fields = ["akun"]
     change_form_template = "admin/registry/konten/change_form.html"
     list_display = ["judul_tampil", "akun", "unit", "terbit", "batas", "wajib", "terikat", "tersebar", "belum"]
     list_filter = ["wajib", "akun__platform", ("terbit", admin.DateFieldListFilter)]
