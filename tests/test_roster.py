@@ -159,6 +159,30 @@ def test_into_an_empty_registry_the_whole_tree_comes_from_the_roster(client, db,
     assert Pegawai.objects.count() == 7
 
 
+@pytest.mark.parametrize("sample, staff", [("simpeg_satker.xlsx", 6), ("simpeg_eselon.xlsx", 5)])
+def test_into_an_empty_registry_a_simpeg_export_brings_its_units_level_by_level(client, db, ani, sample, staff):
+    """Someone at the second level (SATKER_2 and nothing below) stands in a
+    new unit as surely as the staff of its sub-units: a level column is a
+    place in the tree, not a name that may be a typo."""
+    client.force_login(ani)
+    preview = upload(client, "pegawai", sample)
+    assert preview.context["counts"]["ditolak"] == 0, preview.context["rejected"]
+    confirm(client, "pegawai", preview, buat_instansi="1")
+    assert Pegawai.objects.count() == staff
+    dinkes = Instansi.objects.get(nama="Dinas Kesehatan")
+    assert set(Instansi.objects.filter(induk=dinkes).values_list("nama", flat=True)) >= {"Sekretariat"}
+    assert Pegawai.objects.filter(instansi=dinkes).exists()
+
+
+def test_one_unknown_name_in_a_unit_column_is_a_typo_to_correct_not_a_unit_to_create(client, db, ani):
+    client.force_login(ani)
+    Instansi.objects.create(kode="PEMKAB", nama="Pemerintah Kabupaten Uji")
+    preview = upload(client, "pegawai", "pegawai_salah.xlsx")
+    assert not preview.context["unit_baru"]
+    assert any("'Dinas Pariwisata'" in reason and "tidak ditemukan" in reason
+               for reason in rejected(preview).values())
+
+
 def test_a_corrected_mapping_is_applied_and_remembered(client, tree, sekretariat, ani):
     client.force_login(ani)
     preview = upload(client, "pegawai", "siasn_data_utama.xlsx")

@@ -153,9 +153,11 @@ class UnitIndex:
         parent = currents[0]
         if parent is None and len(self.roots) == 1 and chain[0][0] != "unit_atas":
             parent = self.roots[0]
-        # Only a chain places a new unit in the tree; one unknown name is more
-        # likely a typo, answered with the closest names.
-        if not self.can_create or len(chain) < 2:
+        # Only a chain, or a level column (SATKER_2, NAMA_UNOR_ESELON_2),
+        # places a new unit in the tree; one unknown name in a unit column
+        # is more likely a typo, answered with the closest names.
+        level = chain[-1][0].removeprefix("unit_").isdigit()
+        if not self.can_create or (len(chain) < 2 and not level):
             under = f" di bawah {self.names[parent]}" if parent and start else ""
             return None, (f"instansi {chain_words(texts[start:])!r}{under} tidak ditemukan di instansi yang Anda "
                           f"kelola" + self._suggest(texts[-1]))
