@@ -257,6 +257,39 @@ def test_an_old_proof_past_its_grace_does_not_stop_the_employees_page_being_save
     assert response.status_code == 200
     assert "tidak diterima lagi" in str(response.context["inline_admin_formsets"][1].formset.errors)
     assert BuktiSebar.objects.get(pk=proof.pk).tautan == SITI_STORY
+    # Nor does a time moved with its posted-back initial value moved too (a crafted request).
+    url, data = employee_page(client, sebaran.siti)
+    local = timezone.localtime(proof.waktu)
+    moved = local.date() + datetime.timedelta(days=1)
+    for prefix in ("bukti_sebar-0", "initial-bukti_sebar-0"):
+        data[f"{prefix}-waktu_0"] = f"{moved:%Y-%m-%d}"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "tidak diterima lagi" in str(response.context["inline_admin_formsets"][1].formset.errors)
+    assert BuktiSebar.objects.get(pk=proof.pk).waktu == proof.waktu
+    # The proof's own page, the same.
+    change = reverse("admin:registry_buktisebar_change", args=[proof.pk])
+    response = client.post(change, {
+        "pegawai": sebaran.siti.pk, "konten": sebaran.k1.pk, "tautan": SITI_STORY, "akun": sebaran.akun.siti_ig.pk,
+        "waktu_0": f"{moved:%Y-%m-%d}", "waktu_1": f"{local:%H:%M:%S}",
+        "initial-waktu_0": f"{moved:%Y-%m-%d}", "initial-waktu_1": f"{local:%H:%M:%S}", "catatan": "",
+    })
+    assert response.status_code == 200
+    assert BuktiSebar.objects.get(pk=proof.pk).waktu == proof.waktu
+
+
+def test_a_proofs_own_page_checks_a_changed_link_like_a_new_one(client, sebaran, oki):
+    proof = BuktiSebar.objects.create(konten=sebaran.k1, pegawai=sebaran.siti, akun=sebaran.akun.siti_ig,
+                                      tautan=SITI_STORY)
+    client.force_login(oki)
+    local = timezone.localtime(proof.waktu)
+    response = client.post(reverse("admin:registry_buktisebar_change", args=[proof.pk]), {
+        "tautan": "https://www.instagram.com/stories/rudi.hartono/3300000000000000077/",
+        "akun": sebaran.akun.siti_ig.pk, "waktu_0": f"{local:%Y-%m-%d}", "waktu_1": f"{local:%H:%M:%S}",
+        "catatan": "",
+    })
+    assert "tautan ini unggahan @rudi.hartono, akun rudi hartono, bukan akun siti rahayu" in refused(response)
+    assert BuktiSebar.objects.get(pk=proof.pk).tautan == SITI_STORY
 
 
 def test_an_account_that_proved_a_share_is_not_deleted_with_its_proof_unseen(client, sebaran, oki):

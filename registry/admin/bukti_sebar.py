@@ -64,11 +64,13 @@ class BuktiSebarForm(forms.ModelForm):
         cleaned = super().clean()
         # A proof's page row left as it was is not entered again: the rules
         # (grace days, the employee's unit) speak of entering, and an old
-        # proof must not stop the clerk saving the employee's page.
-        if self.instance.pk and not self.has_changed():
+        # proof must not stop the clerk saving the employee's page. Compared
+        # with the stored row, never with the initial values the browser
+        # posts back (the time's), which a crafted request could set.
+        if self.instance.pk and self._as_stored(cleaned):
             return cleaned
         pegawai = cleaned.get("pegawai") if "pegawai" in self.fields else self.instance.pegawai
-        konten = cleaned.get("konten")
+        konten = cleaned.get("konten") if "konten" in self.fields else self.instance.konten
         if pegawai is None or konten is None or {"pegawai", "konten", "akun", "waktu"} & set(self.errors):
             return cleaned
         if not cleaned.get("tautan") and not cleaned.get("bukti"):
@@ -92,6 +94,20 @@ class BuktiSebarForm(forms.ModelForm):
                 cleaned["tautan"] = handles.post_url(post.platform, post.kode, post.username)
             self.instance.platform, self.instance.kode = (post.platform, post.kode) if post else ("", "")
         return cleaned
+
+    def _as_stored(self, cleaned):
+        stored = BuktiSebar.objects.get(pk=self.instance.pk)
+        for name in ("pegawai", "konten", "tautan", "akun", "waktu", "bukti"):
+            if name not in self.fields:
+                continue
+            value, was = cleaned.get(name), getattr(stored, name)
+            if name == "waktu":
+                value, was = value and value.replace(microsecond=0), was.replace(microsecond=0)
+            elif name == "bukti":
+                value, was = getattr(value, "name", value) or "", was.name or ""
+            if value != was:
+                return False
+        return True
 
     def save(self, commit=True):
         self.instance._change_reason = self.melalui
