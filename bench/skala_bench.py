@@ -13,6 +13,10 @@ accounts at the root (Instagram, TikTok) and at every fifth OPD (Instagram);
 half the valid accounts follow what they must; 0.3 verifications per
 employee.
 
+With ``--sebaran`` (issue 18) the province also gets 1,460 contents and
+60 % of its staff's proofs of them (about 36.5 per employee, bangun.py's
+``build_spreading``), and the spreading pages and writes are timed instead.
+
 Pages are timed through the admin (test client, no network), median of
 ``--repeat``, as a Verifikator, as the operator of one OPD and as the
 operator of one regency. Writes are timed once, the 50,000-row import and
@@ -70,7 +74,7 @@ from import_bench import admin_import, baseline_pegawai, pegawai_file  # noqa: E
 from bangun import SHAPES, build  # noqa: E402
 
 from registry import followers  # noqa: E402
-from registry.models import AkunMedsos, Instansi, Pegawai  # noqa: E402
+from registry.models import AkunMedsos, Instansi, Konten, Pegawai  # noqa: E402
 
 PAGE_TARGET, GROWTH_TARGET, WRITE_TARGET, IMPORT_RATIO = 0.300, 1.5, 60.0, 3.0
 IMPORT_REPEAT = 3
@@ -242,8 +246,6 @@ def time_commands(measured, *names):
 
 def spreading_writes(shape):
     """{case: seconds} of the spreading writes that recount the most (``--sebaran``)."""
-    from registry.models import Konten
-
     measured = {}
     time_toggle(measured, "Konten akar wajib", Konten.objects.get(pk=shape["konten"]), "wajib")
     time_commands(measured, "catat_rekap", "periksa_sebaran")
