@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 
 from registry import handles
 from registry.cakupan import scope_paths
@@ -29,7 +30,7 @@ def _date(value):
 
 def as_sentence(message):
     """A rule's refusal as a form says it: "Tautan ini …." (an import's column says it as it is)."""
-    return f"{message[0].upper()}{message[1:]}{'' if message.endswith('.') else '.'}"
+    return f"{capfirst(message)}{'' if message.endswith('.') else '.'}"
 
 
 def official_accounts(user):

@@ -96,7 +96,9 @@ class BuktiSebarForm(forms.ModelForm):
         return cleaned
 
     def _as_stored(self, cleaned):
-        stored = BuktiSebar.objects.get(pk=self.instance.pk)
+        # The instance still holds the stored row: the form copies its
+        # values onto it only after clean() (ModelForm._post_clean).
+        stored = self.instance
         for name in ("pegawai", "konten", "tautan", "akun", "waktu", "bukti"):
             if name not in self.fields:
                 continue

@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from registry import angka_sebar, identity, sheets
 from registry.cakupan import sees_full_nik
@@ -60,7 +61,7 @@ class Terlewat:
         print's list of the period's contents."""
         if self.spread is None:
             why = self.missed[0][1] if self.missed else ""
-            return f"{why[0].upper()}{why[1:]}" if why else "Belum ada bukti"
+            return capfirst(why) if why else "Belum ada bukti"
         return f"{self.spread}/{self.bound}; belum no. {', '.join(str(number) for _, _, number in self.missed)}"
 
 
