@@ -45,8 +45,10 @@ from registry.kunci import (
     account_units,
     all_units,
     ancestor_units,
+    concerned_units,
     lock_units,
     lock_units_of,
+    owner_units,
     staff_units,
     subtree_units,
 )
@@ -368,24 +370,13 @@ def account_changed(before, after):
 ACCOUNT_FIELDS = ["pegawai_id", "instansi_id", "platform", "wajib_diikuti", "hasil_terakhir"]
 
 
-def _owner_units(pegawai_id, instansi_id, wajib):
-    """The units an account of this owner concerns: its owner's, and for a
-    wajib official account every unit below, whose staff must follow it."""
-    if pegawai_id:
-        return staff_units([pegawai_id])
-    if instansi_id:
-        return subtree_units(instansi_id) if wajib else {instansi_id}
-    return set()
-
-
 def _lock_for_account(pk, after=None):
     """Lock what saving (``after``: its new pegawai, instansi, wajib) or deleting
     (None) the account ``pk`` touches; its stored values, read under the lock."""
     def read():
-        units = _owner_units(*after) if after else set()
+        units = owner_units(*after) if after else set()
         if pk is not None:
-            row = AkunMedsos.objects.filter(pk=pk).values_list("pegawai_id", "instansi_id", "wajib_diikuti").first()
-            units |= _owner_units(*row) if row else set()
+            units |= concerned_units([pk])
         return units
 
     lock_units_of(read)

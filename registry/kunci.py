@@ -21,6 +21,12 @@ accounts were checked). So every write follows one protocol:
    them in one statement where it can, so two writes cannot hold units the
    other waits for. A write that meets a unit late (an employee moved while
    it waited) may still lose a deadlock: registry.transaksi runs it again.
+4. What decides whether a write may happen is read under the same locks.
+   A deletion refused while checks refer to the row (``PROTECT``) counts
+   them before it deletes: counted before the lock, a check recorded
+   meanwhile is missed and the deletion fails at COMMIT. The admin locks
+   before its forms and deletion pages read (``ScopedAdmin.units_changed``),
+   the queue before it reads the account it records.
 
 Which units each write locks, and where: an employee saved or deleted (its
 old and new unit), an account saved or deleted (its owner's old and new
@@ -81,6 +87,28 @@ def account_units(akun_ids):
     units = set()
     for chunk in chunked(akun_ids):
         units.update(AkunMedsos.objects.filter(pk__in=chunk).values_list("unit_pemilik_id", flat=True).distinct())
+    return units
+
+
+def owner_units(pegawai_id, instansi_id, wajib):
+    """The units an account of this owner concerns: its owner's, and for a
+    wajib official account every unit below, whose staff must follow it."""
+    if pegawai_id:
+        return staff_units([pegawai_id])
+    if instansi_id:
+        return subtree_units(instansi_id) if wajib else {instansi_id}
+    return set()
+
+
+def concerned_units(akun_ids):
+    """The units that saving or deleting the accounts changes, as they are now."""
+    rows = []
+    for chunk in chunked(akun_ids):
+        rows += AkunMedsos.objects.filter(pk__in=chunk).values_list("pegawai_id", "instansi_id", "wajib_diikuti")
+    units = staff_units([pegawai for pegawai, _, _ in rows if pegawai])
+    for pegawai, instansi, wajib in rows:
+        if not pegawai:
+            units |= owner_units(None, instansi, wajib)
     return units
 
 

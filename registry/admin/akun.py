@@ -17,6 +17,7 @@ from registry.admin.dasar import (
     user_name,
 )
 from registry.admin.impor_ekspor import ImporEkspor
+from registry.kunci import concerned_units
 from registry.models import AkunMedsos, HasilVerifikasi, Platform, Verifikasi
 from registry.verifikasi import record_bulk_result
 from registry.views import akun_resmi, antrean, pengikut
@@ -219,6 +220,10 @@ class AkunMedsosAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         return (queryset.filter(pencarian.accounts(term)) if term else queryset), False
+
+    def units_changed(self, pks):
+        # A check recorded meanwhile would make the deletion fail at COMMIT.
+        return concerned_units(pks)
 
     @admin.display(description="nama akun", ordering="username")
     def profil(self, obj):

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registry.cakupan import scope_paths, sees_full_nik
 from registry.filters import unit_label
+from registry.kunci import lock_units_of
 from registry.models import Instansi
 from registry.riwayat import sentence
 from registry.views.dasar import CountedPaginator
@@ -60,6 +61,24 @@ class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
+
+    def units_changed(self, pks):
+        """The units whose data writing or deleting these rows changes; a
+        POST locks them before anything it decides on is read (registry.kunci, point 4)."""
+        return set()
+
+    def _lock_for_post(self, request, pks):
+        pks = [int(pk) for pk in pks if str(pk).isdigit()]
+        if request.method == "POST" and pks:
+            lock_units_of(lambda: self.units_changed(pks))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self._lock_for_post(request, [unquote(object_id)] if object_id else [])
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        self._lock_for_post(request, [obj.pk for obj in objs])
+        return super().get_deleted_objects(objs, request)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index for a missing object; out of scope

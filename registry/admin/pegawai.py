@@ -21,6 +21,7 @@ from registry.admin.dasar import (
 from registry.admin.impor_ekspor import ImporEkspor, ImporForm
 from registry.cakupan import sees_full_nik
 from registry.filters import UnitChoiceField
+from registry.kunci import staff_units
 from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, Platform
 from registry.sql import subquery_count
 from registry.views import evaluasi, evaluasi_sebar, rekap
@@ -206,6 +207,11 @@ class PegawaiAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
             .get_queryset(request)
             .annotate(_jumlah_akun=subquery_count(AkunMedsos.objects.filter(pegawai=OuterRef("pk"))))
         )
+
+    def units_changed(self, pks):
+        # The form deletes accounts only if no check refers to them, and a
+        # proof or check recorded meanwhile must wait until it has decided.
+        return staff_units(pks)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

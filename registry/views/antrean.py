@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from registry.filters import UnitChoiceField
+from registry.kunci import account_units, lock_units_of
 from registry.models import AkunMedsos, HasilVerifikasi, Instansi, Platform, Verifikasi
 from registry.verifikasi import record_verification, undo_verification
 from registry.views.dasar import CountedPaginator, page_context, require
@@ -132,10 +133,13 @@ def antrean(request):
             if pk.isdigit():
                 request.session["antrean_lewati"] = [*skipped, int(pk)][-500:]
             return HttpResponseRedirect(f"{request.path}?{query}")
-        akun = queue.filter(pk=pk if pk.isdigit() else 0).first()
+        pk = int(pk) if pk.isdigit() else 0
+        # Read under the locks a deletion or a move of its owner takes (registry.kunci, point 4).
+        lock_units_of(lambda: account_units([pk]))
+        akun = queue.filter(pk=pk).first()
         if akun is None:
-            # Verified by a colleague a moment ago, or never in this queue.
-            get_object_or_404(AkunMedsos.objects.for_user(request.user), pk=pk if pk.isdigit() else 0)
+            # Verified by a colleague a moment ago; absent (deleted meanwhile) or out of scope: 404.
+            get_object_or_404(AkunMedsos.objects.for_user(request.user), pk=pk)
             messages.info(request, "Akun itu baru saja diverifikasi pemeriksa lain; lanjut ke akun berikutnya.")
             return HttpResponseRedirect(f"{request.path}?{query}")
         required = list(akun.required_official())
