@@ -9,12 +9,15 @@ on whatever day the demo is loaded its checks are recent, its queue holds
 what it held, and its last 90 days are on record: each past day's figures
 are replayed from the demo's own accounts and checks as they stood that day
 (``record_past_days``), so that Beranda's chart and Rekap's comparison show
-the progress from the first day.
+the progress from the first day. Its official accounts have 90 days of
+posts (``record_demo_posts``): most keep a schedule, one went quiet three
+weeks ago, one has no data, so every activity list shows something.
 """
 
 import datetime
 import json
 import os
+import random
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -24,7 +27,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from registry import angka_sebar
+from registry import angka_sebar, posting
 from registry.kemajuan import SPREAD_WINDOW, record_day, record_days, record_spread_days
 from registry.kepatuhan import refresh_all
 from registry.models import (
@@ -32,6 +35,7 @@ from registry.models import (
     BuktiSebar,
     HasilVerifikasi,
     Hitungan,
+    JenisPosting,
     Kepatuhan,
     Konten,
     Pegawai,
@@ -72,7 +76,38 @@ def load_demo():
     refresh_all_spread()
     record_past_days()
     record_past_spread()
+    record_demo_posts()
     record_day()
+
+
+# Official accounts by (platform, username): posts a day (feed, stories), and
+# the days since their last post; absent: no data ever uploaded.
+DEMO_POSTING = {
+    ("instagram", "humas.sukamaju"): (2, 1, 0),
+    ("tiktok", "humas.sukamaju"): (1, 0, 0),
+    ("instagram", "dinkes.sukamaju"): (1, 1, 21),
+    ("youtube", "diskominfo-sukamaju"): (1, 0, 1),
+}
+
+
+def record_demo_posts(days=PAST_DAYS):
+    """The last ``days`` of posts of the official accounts in DEMO_POSTING,
+    the same on every load but for the dates."""
+    now = timezone.now()
+    for (platform, username), (feed, stories, quiet) in DEMO_POSTING.items():
+        official = AkunMedsos.objects.filter(platform=platform, username=username, instansi__isnull=False).first()
+        if official is None:
+            continue
+        rng = random.Random(f"{platform}/{username}")
+        items = []
+        for back in range(days, quiet, -1):
+            day = now - datetime.timedelta(days=back)
+            for kind, per_day in ((JenisPosting.FEED, feed), (JenisPosting.STORY, stories)):
+                count = int(per_day) + (rng.random() < per_day % 1)
+                for _ in range(count):
+                    moment = day.replace(hour=rng.randint(0, 12), minute=rng.randint(0, 59), second=0, microsecond=0)
+                    items.append(posting.Item(moment, kind))
+        posting.apply(official, items)
 
 
 def record_past_days(days=PAST_DAYS):

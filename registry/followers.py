@@ -25,33 +25,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from registry import handles, sheets
+from registry import arsip, handles, sheets
 from registry.kepatuhan import refresh_owners
 from registry.kunci import all_units, lock_units
 from registry.models import AkunMedsos, HasilVerifikasi, SumberVerifikasi, Verifikasi
 from registry.verifikasi import record_verification
 
-# A follower export holds text; more than this many bytes unpacked is a ZIP
-# bomb or the wrong file.
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_MEMBERS = 20000
 BATCH = 500
 
 # Column headings, and heading lines in a plain list, that name the handles.
 HANDLE_HEADERS = {"username", "akun", "namaakun", "pengikut"}
 FOLLOWERS_ADVICE = "unggah hanya berkas followers_1.json dari arsip ZIP-nya"
 _FOLLOWER_MEMBER = re.compile(r"(^|/)(followers(_\d+)?\.(json|html)|follower(s)?\.txt|user_data[^/]*\.json)$", re.I)
-_PROFILE_MEMBER = re.compile(r"(^|/)personal_information\.json$", re.I)
-# Instagram names its archive instagram-<username>-<date>-<id>.zip.
-_INSTAGRAM_ARCHIVE = re.compile(r"^instagram[-_]([a-z0-9._]+?)[-_]\d{4}-\d{2}-\d{2}", re.I)
-# Instagram's keys follow the account's language; TikTok's are English.
-_PROFILE_USERNAME_KEYS = {"username", "nama pengguna"}
-_TIKTOK_PROFILE_KEYS = {"Profile", "Profil", "Profile And Settings"}
 # A drop larger than this since the last list needs the checker's tick.
 DROP_WARNING = 0.20
 _HREF = re.compile(r'href="([^"]+)"')
 _TIKTOK_LINE = re.compile(r"^\s*user\s*name\s*:\s*(\S+)", re.I | re.M)
-_EXPORT_DAY = re.compile(r"(?<!\d)(\d{4})[-_](\d{2})[-_](\d{2})(?!\d)")
 
 
 @dataclass
@@ -62,19 +51,6 @@ class FollowerList:
     owners: dict = field(default_factory=dict)
     # The day the platform made the export, when its file name says it.
     exported: datetime.date = None
-
-
-def export_date(file_name):
-    """The day in an export's file name (Instagram's archive is named
-    instagram-<akun>-2026-11-21-….zip), if it is a day that has been."""
-    found = _EXPORT_DAY.search(file_name.rsplit("/", 1)[-1])
-    if not found:
-        return None
-    try:
-        day = datetime.date(*map(int, found.groups()))
-    except ValueError:
-        return None
-    return day if datetime.date(2004, 1, 1) <= day <= timezone.localdate() else None
 
 
 def checked_at(exported):
@@ -100,22 +76,18 @@ def read(data, file_name, platform):
             raise sheets.FileRejected("Arsip ZIP rusak atau tidak lengkap; unduh ulang dari platformnya.") from None
     else:
         result = _from_document(data, file_name, platform)
-    named = _INSTAGRAM_ARCHIVE.match(file_name.rsplit("/", 1)[-1]) if platform == "instagram" else None
+    named = arsip.archive_owner(file_name) if platform == "instagram" else None
     if named:
-        result.owners.setdefault(f"nama berkas {file_name}", named.group(1).lower())
-    result.exported = export_date(file_name)
+        result.owners.setdefault(f"nama berkas {file_name}", named)
+    result.exported = arsip.export_date(file_name)
     return result
 
 
 def check_owner(follower_list, official):
     """Refuse a list whose export names another account than ``official``."""
-    for source, username in follower_list.owners.items():
-        if username != official.username.lower():
-            raise sheets.FileRejected(
-                f"Berkas ini daftar pengikut @{username} (menurut {source}), bukan @{official.username}. "
-                f"Unggah daftar yang diunduh dari akun @{official.username}, atau unggah berkas ini di halaman "
-                f"daftar pengikut akun @{username}."
-            )
+    refusal = arsip.owner_refusal(follower_list.owners, official, "daftar pengikut")
+    if refusal:
+        raise refusal
 
 
 def last_count(official):
@@ -134,64 +106,21 @@ def dropped(followers, last):
 
 
 def _from_archive(archive, platform):
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise sheets.FileRejected("Arsip ZIP berisi terlalu banyak berkas; unggah berkas daftar pengikutnya saja.")
-    wanted = [m for m in members if _FOLLOWER_MEMBER.search(m.filename) and not m.is_dir()]
-    if not wanted:
+    if not any(_FOLLOWER_MEMBER.search(m.filename) and not m.is_dir() for m in archive.infolist()):
         raise sheets.FileRejected(
             "Arsip ZIP ini tidak berisi daftar pengikut (followers_1.json, followers_1.html, atau user_data.json). "
             "Saat meminta unduhan informasi, pilih bagian Pengikut dan mengikuti."
         )
     result = FollowerList(set(), 0)
-    budget = MAX_UNPACKED
-    for member in wanted:
-        if member.file_size > budget:
-            raise sheets.FileRejected("Isi arsip ZIP terlalu besar setelah dibuka.")
-        with archive.open(member) as handle:
-            # file_size is what the archive claims: read one byte past it.
-            content = handle.read(budget + 1)
-        budget -= len(content)
-        if budget < 0:
-            raise sheets.FileRejected("Isi arsip ZIP terlalu besar setelah dibuka.")
+    for member, content in arsip.members(archive, _FOLLOWER_MEMBER.search):
         found = _from_document(content, member.filename, platform)
         result.usernames |= found.usernames
         result.unreadable += found.unreadable
         result.owners.update(found.owners)
-    profile = next((m for m in members if _PROFILE_MEMBER.search(m.filename) and not m.is_dir()), None)
-    if profile is not None and profile.file_size < 1024 * 1024:
-        with archive.open(profile) as handle:
-            username = _instagram_owner(handle.read(1024 * 1024))
-        if username:
-            result.owners[profile.filename.rsplit("/", 1)[-1]] = username
+    profile = arsip.profile_owner(archive)
+    if profile:
+        result.owners[profile[0]] = profile[1]
     return result
-
-
-def _instagram_owner(content):
-    """The username in Instagram's personal_information.json, if it says one."""
-    try:
-        node = json.loads(sheets.decode(content))
-    except ValueError:
-        return None
-    for profile in node.get("profile_user", []) if isinstance(node, dict) else []:
-        fields = profile.get("string_map_data", {}) if isinstance(profile, dict) else {}
-        for key, value in fields.items():
-            if key.strip().lower() in _PROFILE_USERNAME_KEYS and isinstance(value, dict) and value.get("value"):
-                return str(value["value"]).strip().lstrip("@").lower()
-    return None
-
-
-def _tiktok_owner(node):
-    """The username in TikTok's profile section, if the export has one."""
-    if isinstance(node, dict):
-        for key in ("userName", "UserName", "username"):
-            if isinstance(node.get(key), str) and node[key].strip():
-                return node[key].strip().lstrip("@").lower()
-        for value in node.values():
-            found = _tiktok_owner(value)
-            if found:
-                return found
-    return None
 
 
 def _from_document(data, file_name, platform):
@@ -204,8 +133,7 @@ def _from_document(data, file_name, platform):
         except (ValueError, RecursionError):
             # No export nests a list of followers a thousand levels deep.
             raise sheets.FileRejected(f"Berkas JSON {file_name} rusak; unduh ulang dari platformnya.") from None
-        profiles = [node[k] for k in _TIKTOK_PROFILE_KEYS if k in node] if isinstance(node, dict) else []
-        owner = next(filter(None, map(_tiktok_owner, profiles)), None)
+        owner = arsip.tiktok_profile_owner(node)
         if owner:
             result.owners[f"profil di {file_name.rsplit('/', 1)[-1]}"] = owner
         return result
@@ -233,7 +161,7 @@ def _json_entries(node):
                 return
         for key, value in node.items():
             # TikTok's profile names the exporting account, not a follower.
-            if isinstance(value, (list, dict)) and key not in _TIKTOK_PROFILE_KEYS:
+            if isinstance(value, (list, dict)) and key not in arsip.TIKTOK_PROFILE_KEYS:
                 yield from _json_entries(value)
 
 

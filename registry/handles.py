@@ -56,6 +56,8 @@ _HOSTS = {
     "instagram.com": INSTAGRAM,
     "instagr.am": INSTAGRAM,
     "tiktok.com": TIKTOK,
+    # TikTok's own data export links each post through this host.
+    "tiktokv.com": TIKTOK,
     "x.com": X,
     "twitter.com": X,
     "facebook.com": FACEBOOK,
@@ -345,6 +347,8 @@ def _tiktok_post(segments, query):
         return segments[1], segments[2], segments[0][1:].lower()
     if segments[0] == "v" and len(segments) >= 2:
         return "video", segments[1].removesuffix(".html"), ""
+    if segments[0] == "share" and len(segments) >= 3 and segments[1] in ("video", "photo"):
+        return segments[1], segments[2], ""
     if segments[0] == "t":
         raise ValidationError("tautan tiktok.com/t/… adalah tautan pendek yang harus dibuka dulu; buka di peramban, "
                               "lalu salin alamat yang muncul", code="short_link")

@@ -123,7 +123,7 @@ def follower_specials():
     """Follower ZIPs and JSON an attacker would send."""
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        # Past followers.MAX_UNPACKED (200 MB) unpacked, a few hundred KB packed; written in pieces.
+        # Past arsip.MAX_UNPACKED (200 MB) unpacked, a few hundred KB packed; written in pieces.
         with z.open("followers_and_following/followers_1.json", "w", force_zip64=True) as member:
             member.write(b"[")
             for _ in range(210):

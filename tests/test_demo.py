@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, StatusKepegawaian
+from registry import keaktifan
+from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, Posting, StatusKepegawaian
 
 
 def setup_demo():
@@ -29,6 +30,11 @@ def test_demo_is_a_three_level_regency_where_every_state_occurs(db):
     required = AkunMedsos.objects.filter(wajib_diikuti=True)
     assert {a.instansi.kedalaman for a in required} == {0, 1}
     assert len({a.platform for a in AkunMedsos.objects.filter(pegawai__isnull=False)}) >= 3
+    # Every activity list has someone in it: one account quiet, one without data, the rest posting.
+    admin = User.objects.get(username="admin")
+    assert [str(a) for a in keaktifan.quiet(admin)] == ["Instagram @dinkes.sukamaju"]
+    assert [str(a) for a in keaktifan.without_data(admin)] == ["Facebook @pemkab.sukamaju"]
+    assert Posting.objects.filter(akun__username="humas.sukamaju", akun__platform="instagram").count() > 150
 
 
 def test_every_demo_record_passes_validation(db):

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from registry import followers, sheets
+from registry import arsip, followers, sheets
 from registry.models import Impor, Kepatuhan, Pegawai, StatusImpor, Verifikasi
 from tests.conftest import SESSION_RENEWAL, make_akun, make_pegawai, verify
 
@@ -68,7 +68,7 @@ def test_tiktok_export():
     ],
 )
 def test_bad_files_are_refused(monkeypatch, name, message):
-    monkeypatch.setattr(followers, "MAX_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr(arsip, "MAX_UNPACKED", 1024 * 1024)
     with pytest.raises(sheets.FileRejected, match=message):
         handles_in(name)
 

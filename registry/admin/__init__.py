@@ -12,6 +12,7 @@ from registry.admin import (  # noqa: F401
     pegawai,
     pengaturan,
     pengguna,
+    posting,
     riwayat_impor,
     verifikasi,
 )

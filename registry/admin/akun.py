@@ -20,7 +20,7 @@ from registry.admin.impor_ekspor import ImporEkspor
 from registry.kunci import concerned_units
 from registry.models import AkunMedsos, HasilVerifikasi, Platform, Verifikasi
 from registry.verifikasi import record_bulk_result
-from registry.views import akun_resmi, antrean, pengikut
+from registry.views import akun_resmi, antrean, keaktifan, pengikut, posting
 
 
 class AkunMedsosForm(forms.ModelForm):
@@ -190,6 +190,8 @@ class AkunMedsosAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
         "pegawai",
         "instansi",
         "wajib_diikuti",
+        "target_posting",
+        "target_jenis",
         "hasil_terakhir",
         "diverifikasi_pada",
         "diikuti",
@@ -202,7 +204,7 @@ class AkunMedsosAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
         # Official accounts are the Admin BKD's: an operator's form is about staff.
         if request.user.has_perm("registry.change_instansi"):
             return self.fields
-        return [f for f in self.fields if f not in ("instansi", "wajib_diikuti")]
+        return [f for f in self.fields if f not in ("instansi", "wajib_diikuti", "target_posting", "target_jenis")]
 
     def get_form(self, request, obj=None, **kwargs):
         return AkunMedsosForm.for_user(super().get_form(request, obj, **kwargs), request.user)
@@ -214,6 +216,10 @@ class AkunMedsosAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
             path("resmi/", wrap(akun_resmi.akun_resmi), name="registry_akunmedsos_resmi"),
             path("<int:pk>/pengikut/", wrap(pengikut.pengikut), name="registry_akunmedsos_pengikut"),
             path("<int:pk>/statistik/", wrap(akun_resmi.statistik), name="registry_akunmedsos_statistik"),
+            path("<int:pk>/posting/", wrap(posting.unggah_posting), name="registry_akunmedsos_posting"),
+            path("keaktifan/<slug:jenis>/", wrap(keaktifan.daftar), name="registry_akunmedsos_keaktifan"),
+            path("keaktifan/<slug:jenis>/cetak/", wrap(keaktifan.cetak), name="registry_akunmedsos_keaktifan_cetak"),
+            path("keaktifan/<slug:jenis>/unduh/", wrap(keaktifan.unduh), name="registry_akunmedsos_keaktifan_unduh"),
             *super().get_urls(),
         ]
 

@@ -75,7 +75,7 @@ class InstansiAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        fields = ["kode", "nama", "singkatan", "induk", "aktif"]
+        fields = ["kode", "nama", "singkatan", "induk", "aktif", "zona_waktu"]
         # Who operates which unit is user management: the Admin BKD's job.
         if request.user.is_superuser:
             fields.append("operator")

@@ -20,6 +20,9 @@ class PengaturanAdmin(admin.ModelAdmin):
         ("Kop surat", {"fields": ["kop_pemda", "kop_instansi", "kop_alamat", "kop_logo"]}),
         ("Penandatangan BKD", {"fields": ["tempat", "ttd_jabatan", "ttd_nama", "ttd_nip"]}),
         ("Verifikasi", {"fields": ["kedaluwarsa_hari"]}),
+        ("Sebaran konten", {"fields": ["batas_sebar_hari", "tenggang_bukti_hari", "sampel_persen", "sampel_minimal",
+                                       "ambang_sebar_persen"]}),
+        ("Keaktifan akun resmi", {"fields": ["target_posting", "tidak_aktif_hari", "tanpa_data_hari"]}),
     ]
 
     def changelist_view(self, request, extra_context=None):

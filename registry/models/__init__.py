@@ -7,8 +7,10 @@ from registry.models.akun import (
     NEVER_CHECKED,
     AkunMedsos,
     HasilVerifikasi,
+    JenisPosting,
     Platform,
     SumberVerifikasi,
+    TargetJenis,
     Verifikasi,
     last_checked,
 )
@@ -25,6 +27,7 @@ from registry.models.pegawai import (
 )
 from registry.models.pengaturan import Pengaturan
 from registry.models.pengguna import ProfilPengguna
+from registry.models.posting import Posting
 from registry.models.rekap import FIGURES, RekapHarian, RekapUnit, WajibIkuti, figures
 from registry.models.sebaran import (
     BuktiSebar,
@@ -57,6 +60,7 @@ __all__ = [
     "Instansi",
     "InstansiQuerySet",
     "JenisImpor",
+    "JenisPosting",
     "Kepatuhan",
     "Konten",
     "Pegawai",
@@ -64,6 +68,7 @@ __all__ = [
     "PemetaanKolom",
     "Pengaturan",
     "Platform",
+    "Posting",
     "ProfilPengguna",
     "RekapHarian",
     "RekapSebaran",
@@ -76,6 +81,7 @@ __all__ = [
     "StatusKepegawaian",
     "SumberBukti",
     "SumberVerifikasi",
+    "TargetJenis",
     "Verifikasi",
     "WajibIkuti",
     "draw",

@@ -44,6 +44,31 @@ def last_checked():
     return Coalesce("diverifikasi_pada", Value(NEVER_CHECKED, output_field=models.DateTimeField()))
 
 
+class JenisPosting(models.TextChoices):
+    """Kinds of an official account's post (DESIGN §10, registry.models.posting)."""
+
+    FEED = "FEED", "Feed"
+    REELS = "REELS", "Reels/video"
+    STORY = "STORY", "Story"
+
+
+class TargetJenis(models.TextChoices):
+    """Which posts an official account's weekly target counts: a story
+    lasts a day, so one that posts only stories does not keep a feed."""
+
+    UNGGAHAN = "UNGGAHAN", "Feed dan reels/video"
+    STORY = "STORY", "Story"
+    SEMUA = "SEMUA", "Semua jenis"
+
+    @property
+    def kinds(self):
+        return {
+            TargetJenis.UNGGAHAN: [JenisPosting.FEED, JenisPosting.REELS],
+            TargetJenis.STORY: [JenisPosting.STORY],
+            TargetJenis.SEMUA: list(JenisPosting),
+        }[self]
+
+
 class AkunMedsosQuerySet(ScopedQuerySet):
     path_field = "unit_pemilik__jalur"
 
@@ -99,6 +124,23 @@ class AkunMedsos(models.Model):
         limit_choices_to={"instansi__isnull": False},
     )
     dibuat_pada = models.DateTimeField("dibuat pada", auto_now_add=True)
+    target_posting = models.PositiveSmallIntegerField(
+        "target posting per minggu",
+        null=True,
+        blank=True,
+        help_text="Hanya untuk akun resmi. Kosongkan untuk memakai target bawaan di Pengaturan.",
+    )
+    target_jenis = models.CharField(
+        "target menghitung",
+        max_length=10,
+        choices=TargetJenis.choices,
+        default=TargetJenis.UNGGAHAN,
+    )
+    # Kept by registry.posting.apply, the one write of posts: the newest
+    # post and the last upload, which the activity lists read for every
+    # official account at once instead of a MAX over millions of posts.
+    posting_terakhir = models.DateTimeField("posting terakhir", null=True, editable=False)
+    data_posting_diunggah = models.DateTimeField("data posting terakhir diunggah", null=True, editable=False)
     # The unit whose data this account is (its owner's unit, or the official
     # account's own), kept by sync_units: scope is then one indexed IN on
     # the table itself instead of a way through the owner.
@@ -108,7 +150,8 @@ class AkunMedsos(models.Model):
     # The latest result and the owner's unit are derived (from the checks,
     # from the owner), and recorded there.
     history = HistoricalRecords(
-        excluded_fields=["hasil_terakhir", "diverifikasi_pada", "unit_pemilik", "dibuat_pada"],
+        excluded_fields=["hasil_terakhir", "diverifikasi_pada", "unit_pemilik", "dibuat_pada", "posting_terakhir",
+                         "data_posting_diunggah"],
         verbose_name="riwayat akun",
     )
 

@@ -12,6 +12,7 @@ class JenisImpor(models.TextChoices):
     PENGIKUT = "pengikut", "Daftar pengikut akun resmi"
     KONTEN = "konten", "Konten untuk disebarkan"
     BUKTI = "bukti", "Bukti sebar"
+    POSTING = "posting", "Posting akun resmi"
 
 
 class StatusImpor(models.TextChoices):

@@ -55,6 +55,14 @@ class Instansi(models.Model):
         help_text="Menandatangani daftar cetak instansi ini dan unit di bawahnya yang tidak memiliki penandatangan.",
     )
     kepala_nip = models.CharField("NIP penandatangan", max_length=18, blank=True)
+    zona_waktu = models.CharField(
+        "zona waktu",
+        max_length=20,
+        blank=True,
+        choices=[("Asia/Jakarta", "WIB"), ("Asia/Makassar", "WITA"), ("Asia/Jayapura", "WIT")],
+        help_text="Kosongkan untuk mengikuti unit di atasnya (paling atas: zona waktu registri). Dipakai untuk "
+        "menghitung hari posting akun resmi.",
+    )
     # Materialised path of zero-padded ids ("000001/000004/"), so that a
     # subtree is one indexed prefix match on any database.
     jalur = models.CharField("jalur pohon", max_length=255, editable=False, default="")

@@ -75,6 +75,23 @@ class Pengaturan(models.Model):
         "periode itu.",
     )
 
+    target_posting = models.PositiveIntegerField(
+        "target posting akun resmi per minggu",
+        default=7,
+        help_text="Berlaku untuk akun resmi yang target posting-nya dikosongkan.",
+    )
+    tidak_aktif_hari = models.PositiveIntegerField(
+        "akun resmi tidak aktif setelah (hari tanpa posting)",
+        default=7,
+        validators=[MinValueValidator(1)],
+    )
+    tanpa_data_hari = models.PositiveIntegerField(
+        "data posting dianggap usang setelah (hari)",
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="Akun resmi yang data posting-nya tidak diunggah selama ini masuk daftar Belum ada data.",
+    )
+
     class Meta:
         verbose_name = "pengaturan cetak dan verifikasi"
         verbose_name_plural = "pengaturan cetak dan verifikasi"

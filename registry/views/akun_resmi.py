@@ -1,12 +1,15 @@
 """Official accounts: who must follow each, who does, follower counts over time."""
 
+import datetime
+
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from registry import keaktifan
 from registry.kepatuhan import valid_follows
-from registry.models import AkunMedsos, Pegawai, RekapUnit
+from registry.models import AkunMedsos, JenisPosting, Pegawai, Pengaturan, RekapUnit
 from registry.sql import subquery_aggregate, subquery_count
 from registry.views.dasar import page_context, require, ribuan
 from registry.views.grafik import line_chart, nice_ceiling
@@ -56,8 +59,48 @@ def statistik(request, pk):
         "admin/registry/statistik.html",
         page_context(request, f"Akun resmi {official}", official=official, history=history,
                      chart=_chart(history), opts=AkunMedsos._meta,
-                     can_import=request.user.has_perm("registry.add_verifikasi")),
+                     can_import=request.user.has_perm("registry.add_verifikasi"),
+                     can_upload=request.user.has_perm("registry.add_posting"),
+                     **_activity(request, official)),
     )
+
+
+def _period(request, today):
+    """The dates asked for (?dari=&sampai=), else the last 30 days; a bad date is ignored."""
+    def day(name):
+        try:
+            return datetime.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+    end = min(day("sampai") or today, today)
+    start = day("dari") or end - datetime.timedelta(days=29)
+    return (start, end) if start <= end else (end, end)
+
+
+def _activity(request, official):
+    """The account's posting figures, its 90-day strip and its weeks against the target."""
+    settings_row = Pengaturan.current()
+    strip = keaktifan.strip(official)
+    start, end = _period(request, strip[-1][0])
+    figures = keaktifan.figures(official, start, end, settings_row)
+    target = keaktifan.weekly_target(official, settings_row)
+    weeks = keaktifan.weeks(strip, target)
+    top = max([target, *(n for _, n, _ in weeks)], default=1) or 1
+    bars = []
+    for i, (monday, n, met) in enumerate(weeks):
+        height = round(110 * n / top, 1)
+        bars.append((monday, n, met, i * 34 + 4, round(120 - height, 1), height, i * 34 + 18))
+    return {
+        "angka": figures,
+        "jenis": [(JenisPosting(kind).label, n) for kind, n in figures.by_kind.items()],
+        "target": target,
+        "strip": [(day, n, i * 7) for i, (day, n) in enumerate(strip)],
+        "strip_width": len(strip) * 7,
+        "strip_days_with": sum(1 for _, n in strip if n),
+        "week_bars": bars,
+        "week_width": len(bars) * 34 + 8,
+        "target_y": round(120 - 110 * target / top, 1),
+    }
 
 
 def _chart(history):

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry import followers, handles, sheets
-from registry.models import AkunMedsos, Platform
+from registry import followers, sheets
+from registry.management.resmi import official_account
+from registry.models import Platform
 
 
 class Command(BaseCommand):
@@ -26,15 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, platform, username, file, dry_run, turun_diperiksa, **options):
-        try:
-            handle = handles.parse(username, platform)
-        except Exception as e:
-            raise CommandError(f"Nama akun tidak sah: {e}") from None
-        official = AkunMedsos.objects.filter(
-            platform=handle.platform, username=handle.username, instansi__isnull=False
-        ).first()
-        if official is None:
-            raise CommandError(f"Akun resmi {Platform(platform).label} @{handle.username} tidak terdaftar.")
+        official = official_account(platform, username)
         try:
             found = followers.read(file.read_bytes(), file.name, official.platform)
             followers.check_owner(found, official)

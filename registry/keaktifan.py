@@ -1,0 +1,132 @@
+"""Whether official accounts keep their posting schedule (DESIGN §10): an
+account's figures for any dates, its last 90 days as a strip, its weeks
+against the target, and the accounts gone quiet or without data.
+
+Days are the account's unit's days (``posting.zone_of``): a post at 23.30
+WIT is on the next day in WIB. An account's figures read only its own posts
+in the period (index ``registry_posting_waktu_idx``); the lists read the
+newest post and last upload stored on each account, never the posts.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from registry.models import AkunMedsos, JenisPosting, Pengaturan, Posting, TargetJenis
+from registry.posting import zone_of
+
+STRIP_DAYS = 90
+CHART_WEEKS = 13
+
+
+def weekly_target(official, settings_row=None):
+    return official.target_posting if official.target_posting is not None else (
+        settings_row or Pengaturan.current()).target_posting
+
+
+@dataclass
+class Figures:
+    start: datetime.date
+    end: datetime.date
+    by_kind: dict  # {JenisPosting: posts}
+    counted: int  # posts of the kinds the target counts
+    target: int  # posts the target asks for in the period
+    days_without: int  # days without a counted post
+    longest_gap: int  # the most days in a row without a counted post
+    newest_post: datetime.datetime
+    uploaded: datetime.datetime
+
+    @property
+    def met(self):
+        return self.counted >= self.target
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+
+def _local_days(official, start, end, kinds=None):
+    """{day: posts} of ``official`` from ``start`` to ``end`` (its unit's days), and {kind: posts}."""
+    zone = zone_of(official)
+    since = datetime.datetime.combine(start, datetime.time(), zone)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), zone)
+    posts = Posting.objects.filter(akun=official, waktu__gte=since, waktu__lt=until)
+    per_day, by_kind = {}, dict.fromkeys(JenisPosting, 0)
+    for waktu, jenis in posts.values_list("waktu", "jenis"):
+        by_kind[jenis] += 1
+        if kinds is None or jenis in kinds:
+            day = waktu.astimezone(zone).date()
+            per_day[day] = per_day.get(day, 0) + 1
+    return per_day, by_kind
+
+
+def figures(official, start, end, settings_row=None):
+    """The account's ``Figures`` from ``start`` to ``end`` (dates, both included)."""
+    kinds = TargetJenis(official.target_jenis).kinds
+    per_day, by_kind = _local_days(official, start, end, kinds)
+    days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+    longest = gap = 0
+    for day in days:
+        gap = 0 if per_day.get(day) else gap + 1
+        longest = max(longest, gap)
+    weekly = weekly_target(official, settings_row)
+    return Figures(
+        start, end, by_kind,
+        counted=sum(per_day.values()),
+        target=-(-weekly * len(days) // 7),
+        days_without=sum(1 for day in days if not per_day.get(day)),
+        longest_gap=longest,
+        newest_post=official.posting_terakhir,
+        uploaded=official.data_posting_diunggah,
+    )
+
+
+def strip(official, today=None):
+    """The last STRIP_DAYS days, oldest first: (day, posts counted by the target)."""
+    today = today or timezone.localdate(timezone=zone_of(official))
+    start = today - datetime.timedelta(days=STRIP_DAYS - 1)
+    per_day, _ = _local_days(official, start, today, TargetJenis(official.target_jenis).kinds)
+    return [(start + datetime.timedelta(days=i), per_day.get(start + datetime.timedelta(days=i), 0))
+            for i in range(STRIP_DAYS)]
+
+
+def weeks(days, target):
+    """The strip's days summed per week (Monday first), last CHART_WEEKS
+    weeks: (Monday, posts, met)."""
+    totals = {}
+    for day, posts in days:
+        monday = day - datetime.timedelta(days=day.weekday())
+        totals[monday] = totals.get(monday, 0) + posts
+    return [(monday, posts, posts >= target) for monday, posts in sorted(totals.items())][-CHART_WEEKS:]
+
+
+def official_accounts(user):
+    """The official accounts ``user`` sees, with their unit."""
+    return AkunMedsos.objects.for_user(user).filter(instansi__isnull=False).select_related("instansi")
+
+
+def quiet(user, now=None, settings_row=None):
+    """Official accounts with data whose newest post is older than
+    ``Pengaturan.tidak_aktif_hari`` (*Akun resmi tidak aktif*), longest quiet first."""
+    settings_row = settings_row or Pengaturan.current()
+    since = (now or timezone.now()) - datetime.timedelta(days=settings_row.tidak_aktif_hari)
+    return (official_accounts(user).filter(data_posting_diunggah__isnull=False)
+            .filter(Q(posting_terakhir__lt=since) | Q(posting_terakhir__isnull=True))
+            .order_by("posting_terakhir", "instansi__jalur", "username"))
+
+
+def without_data(user, now=None, settings_row=None):
+    """Official accounts whose posts were never uploaded, or not for
+    ``Pengaturan.tanpa_data_hari`` (*Belum ada data*)."""
+    settings_row = settings_row or Pengaturan.current()
+    since = (now or timezone.now()) - datetime.timedelta(days=settings_row.tanpa_data_hari)
+    return (official_accounts(user)
+            .filter(Q(data_posting_diunggah__lt=since) | Q(data_posting_diunggah__isnull=True))
+            .order_by("instansi__jalur", "platform", "username"))
+
+
+def days_since(moment, now=None):
+    """Whole days from ``moment`` to now, or None."""
+    return None if moment is None else ((now or timezone.now()) - moment).days

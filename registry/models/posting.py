@@ -1,0 +1,61 @@
+"""Posts of official accounts (DESIGN §10), counted from the account's own
+exported data; what is read from which export lives in registry.posting,
+the figures in registry.keaktifan."""
+
+from django.db import models
+from django.db.models import Q
+
+from registry.cakupan import ScopedQuerySet
+from registry.models.akun import AkunMedsos, JenisPosting
+
+
+class PostingQuerySet(ScopedQuerySet):
+    path_field = "akun__unit_pemilik__jalur"
+
+
+class Posting(models.Model):
+    akun = models.ForeignKey(
+        AkunMedsos,
+        verbose_name="akun resmi",
+        on_delete=models.CASCADE,
+        related_name="posting",
+        limit_choices_to={"instansi__isnull": False},
+    )
+    # Stored in UTC like every time; shown in the unit's zone (keaktifan.zone_of).
+    waktu = models.DateTimeField("waktu unggah")
+    jenis = models.CharField("jenis", max_length=5, choices=JenisPosting.choices, default=JenisPosting.FEED)
+    tautan = models.URLField("tautan", max_length=500, blank=True)
+    judul = models.CharField("judul (baris pertama keterangan)", max_length=200, blank=True)
+    dicatat_pada = models.DateTimeField("dicatat pada", auto_now_add=True)
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "posting akun resmi"
+        verbose_name_plural = "posting akun resmi"
+        ordering = ["-waktu"]
+        constraints = [
+            # Uploading the same export again, or one that overlaps the last,
+            # adds only what is new: a post is known by its link ...
+            models.UniqueConstraint(
+                fields=["akun", "tautan"],
+                condition=~Q(tautan=""),
+                name="%(app_label)s_%(class)s_tautan_unik",
+                violation_error_message="Posting dengan tautan ini sudah tercatat untuk akun ini.",
+            ),
+            # ... or, where the export gives none (Instagram's), by its time.
+            models.UniqueConstraint(
+                fields=["akun", "jenis", "waktu"],
+                condition=Q(tautan=""),
+                name="%(app_label)s_%(class)s_waktu_unik",
+                violation_error_message="Posting pada waktu ini sudah tercatat untuk akun ini.",
+            ),
+        ]
+        indexes = [
+            # Every figure, strip and list: WHERE akun = A AND waktu >= D
+            # (and the newest post, ORDER BY waktu DESC LIMIT 1).
+            models.Index(fields=["akun", "waktu"], name="registry_posting_waktu_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.akun} — {self.get_jenis_display()} {self.waktu:%d-%m-%Y %H:%M}"

@@ -1,0 +1,85 @@
+"""Official accounts gone quiet and accounts without data (DESIGN §10):
+on screen, in print (DESIGN §8) and in Excel."""
+
+from django.http import FileResponse, Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from registry import keaktifan, sheets
+from registry.filters import own_units
+from registry.models import AkunMedsos, Pengaturan
+from registry.views.cetak import file_name, print_context, printed_by, titled
+from registry.views.dasar import CountedPaginator, home_unit, page_context, require
+
+PER_PAGE = 100
+LISTS = {
+    "tidak-aktif": ("Akun resmi tidak aktif", keaktifan.quiet),
+    "belum-ada-data": ("Akun resmi belum ada data posting", keaktifan.without_data),
+}
+
+
+def _chosen(request, jenis):
+    require(request, "view_akunmedsos")
+    if jenis not in LISTS:
+        raise Http404("Daftar keaktifan tidak dikenal.")
+    settings_row = Pengaturan.current()
+    title, accounts = LISTS[jenis]
+    return title, accounts(request.user, settings_row=settings_row), settings_row
+
+
+def _explained(request, jenis, settings_row):
+    if jenis == "tidak-aktif":
+        return f"Tidak ada posting selama {settings_row.tidak_aktif_hari} hari atau lebih"
+    return f"Data posting tidak diunggah dalam {settings_row.tanpa_data_hari} hari terakhir"
+
+
+def _rows(accounts, start=1):
+    """(number, account, newest post, days since, last upload) per account."""
+    now = timezone.now()
+    for number, akun in enumerate(accounts, start):
+        yield (number, akun, akun.posting_terakhir, keaktifan.days_since(akun.posting_terakhir, now),
+               akun.data_posting_diunggah)
+
+
+def daftar(request, jenis):
+    title, accounts, settings_row = _chosen(request, jenis)
+    page = CountedPaginator(accounts, PER_PAGE).get_page(request.GET.get("halaman"))
+    return TemplateResponse(request, "admin/registry/keaktifan.html", page_context(
+        request, title, jenis=jenis, daftar=[(slug, t) for slug, (t, _) in LISTS.items()], page=page,
+        rows=list(_rows(page.object_list, page.start_index())), keterangan=_explained(request, jenis, settings_row),
+        opts=AkunMedsos._meta,
+    ))
+
+
+def _subject(request):
+    if request.user.has_perm("registry.lihat_semua_instansi"):
+        return None, ""
+    return home_unit(request), ", ".join(own_units(request.user))
+
+
+def cetak(request, jenis):
+    title, accounts, settings_row = _chosen(request, jenis)
+    unit, subtitle = _subject(request)
+    list_url = reverse("admin:registry_akunmedsos_keaktifan", args=[jenis])
+    rows = list(_rows(accounts.iterator(chunk_size=1000)))
+    return TemplateResponse(request, "registry/cetak_keaktifan.html", {
+        **print_context(request, title, [_explained(request, jenis, settings_row)], unit, list_url, subtitle),
+        "rows": rows,
+    })
+
+
+def unduh(request, jenis):
+    title, accounts, settings_row = _chosen(request, jenis)
+    unit, subtitle = _subject(request)
+    now = timezone.localtime()
+    writer = sheets.XlsxWriter(
+        ["NO", "UNIT", "PLATFORM", "AKUN", "POSTING TERAKHIR", "HARI TANPA POSTING", "DATA DIUNGGAH"],
+        title=[titled(title, subtitle), _explained(request, jenis, settings_row), printed_by(request, now)],
+    )
+    for number, akun, newest, days, uploaded in _rows(accounts.iterator(chunk_size=1000)):
+        writer.append([number, akun.instansi.nama, akun.get_platform_display(), f"@{akun.username}",
+                       timezone.localtime(newest).replace(tzinfo=None) if newest else "",
+                       days if days is not None else "",
+                       timezone.localtime(uploaded).replace(tzinfo=None) if uploaded else "belum pernah"])
+    return FileResponse(writer.close(), as_attachment=True, filename=file_name(f"keaktifan-{jenis}", unit, now))
