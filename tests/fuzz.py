@@ -27,6 +27,9 @@ BASES = {
     "buktisebar": ["bukti_google_form.xlsx", "bukti_panjang.csv"],
     "pengikut": ["followers_1.json", "followers_1.html", "instagram_unduhan.zip", "tiktok_user_data.json",
                  "pengikut.txt", "pengikut.csv", "pengikut.xlsx"],
+    "posting": ["posting/instagram-humas.uji-2026-11-30-Pq7Rs2Tu.zip", "posting/instagram_lama.zip",
+                "posting/posts_1.html", "posting/tiktok_user_data.json", "posting/meta_business_suite.csv",
+                "posting/meta_business_suite_id.xlsx", "posting/daftar_posting.xlsx"],
 }
 ZERO_WIDTH, RTL = "\u200b", "\u202e"
 SEEDS = 36
@@ -146,11 +149,28 @@ def follower_specials():
     yield "lebar-nol.txt", f"akun{ZERO_WIDTH}.satu\n{RTL}akun.dua\n".encode()
 
 
+def posting_specials():
+    """Post exports an attacker, or a broken download, would send."""
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("your_instagram_activity/media/posts_1.json", "w", force_zip64=True) as member:
+            member.write(b"[")
+            for _ in range(210):
+                member.write(b" " * 1024 * 1024)
+            member.write(b"]")
+    yield "bom-posting.zip", bomb.getvalue()
+    yield "posts_1.json", b"<!DOCTYPE html><html><body>Masuk ke Instagram</body></html>"
+    yield "waktu-aneh.json", (b'[{"creation_timestamp": -1}, {"creation_timestamp": 99999999999999},'
+                              b' {"creation_timestamp": "kemarin"}, {"creation_timestamp": 1e400}]')
+    yield "tanpa-kunci.json", b'{"ig_stories": [{}, [], null, {"media": []}, {"media": [null]}]}'
+    yield "tiktok-rusak.json", b'{"Post": {"Posts": {"VideoList": [{"Date": "31/31/2026"}, {"Link": 5}, 7]}}}'
+
+
 def corpus():
     for kind, names in BASES.items():
         for base in names:
             data = (DATA / base).read_bytes()
-            stem, ext = base.rsplit(".", 1)
+            stem, ext = base.rsplit("/", 1)[-1].rsplit(".", 1)
             for seed in range(SEEDS):
                 rng = random.Random(f"{base}-{seed}")
                 yield Case(f"{base}: potong #{seed}", kind, f"{stem}-potong{seed}.{ext}", truncated(data, rng))
@@ -166,6 +186,8 @@ def corpus():
             yield Case(f"{base}: kosong", kind, f"{stem}-kosong.{ext}", b"")
     for name, data in follower_specials():
         yield Case(f"pengikut: {name}", "pengikut", name, data)
+    for name, data in posting_specials():
+        yield Case(f"posting: {name}", "posting", name, data)
 
 
 def damage(case):

@@ -23,7 +23,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from registry import followers, handles, sheets
-from registry.models import AkunMedsos, BuktiSebar, Impor, Instansi, Konten, Pegawai, StatusImpor, Verifikasi
+from registry.models import (AkunMedsos, BuktiSebar, Impor, Instansi, Konten, Pegawai, Posting, StatusImpor,
+                             Verifikasi)
 from tests import fuzz
 from tests.conftest import make_akun, make_pegawai, nip_pns
 
@@ -39,7 +40,8 @@ COMMAND_KIND = {"pegawai": "pegawai", "akunmedsos": "akun", "instansi": "instans
 def written():
     follows = AkunMedsos.mengikuti.through.objects.count()
     return (Pegawai.objects.count(), AkunMedsos.objects.count(), Instansi.objects.count(),
-            Verifikasi.objects.count(), follows, Konten.objects.count(), BuktiSebar.objects.count())
+            Verifikasi.objects.count(), follows, Konten.objects.count(), BuktiSebar.objects.count(),
+            Posting.objects.count())
 
 
 def leftovers(*folders):
@@ -58,9 +60,10 @@ def test_a_malformed_file_is_refused_or_read_and_never_breaks_anything(
     started = time.monotonic()
 
     upload = SimpleUploadedFile(case.file_name, case.data)
-    if case.kind == "pengikut":
+    if case.kind in ("pengikut", "posting"):
         client.force_login(vina)
-        response = client.post(reverse("admin:registry_akunmedsos_pengikut", args=[official.pk]), {"berkas": upload})
+        page = "pengikut" if case.kind == "pengikut" else "posting"
+        response = client.post(reverse(f"admin:registry_akunmedsos_{page}", args=[official.pk]), {"berkas": upload})
     else:
         client.force_login(ani if case.kind in ("instansi", "konten", "buktisebar") else oki)
         model = IMPORT_URL[case.kind]
@@ -71,7 +74,10 @@ def test_a_malformed_file_is_refused_or_read_and_never_breaks_anything(
     assert written() == before, "a preview writes nothing"
 
     record = response.context.get("record") if response.context else None
-    if record is not None and case.kind != "pengikut":
+    if record is not None and case.kind == "posting":
+        assert client.post(reverse("admin:registry_akunmedsos_posting", args=[official.pk]),
+                           {"impor": record.pk}).status_code == 302
+    elif record is not None and case.kind != "pengikut":
         rejected = record.ditolak or response.context.get("rejected")
         confirmed = client.post(reverse(f"admin:registry_{IMPORT_URL[case.kind]}_process_import"),
                                 {"impor": record.pk})
@@ -84,8 +90,9 @@ def test_a_malformed_file_is_refused_or_read_and_never_breaks_anything(
     path = tmp_path / case.file_name
     path.write_bytes(case.data)
     try:
-        if case.kind == "pengikut":
-            call_command("import_followers", "instagram", "humas.uji", str(path), "--dry-run", stdout=open(os.devnull, "w"))
+        if case.kind in ("pengikut", "posting"):
+            command = "import_followers" if case.kind == "pengikut" else "import_posting"
+            call_command(command, "instagram", "humas.uji", str(path), "--dry-run", stdout=open(os.devnull, "w"))
         else:
             call_command("import_data", COMMAND_KIND[case.kind], str(path), "--dry-run", stdout=open(os.devnull, "w"))
     except CommandError:
