@@ -29,7 +29,8 @@ import time
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from gudang import database_url, recreate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = "registri_beban"
@@ -42,25 +43,12 @@ ROLES = {
 }
 
 
-def database_url(name):
-    return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
-
-
-def recreate(create=True):
-    import psycopg
-
-    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-        if create:
-            server.execute(f'CREATE DATABASE "{SCRATCH}"')
-
-
 def set_up():
     """The scratch database, and Django on it (the clerks' processes, which
     import this module anew, never run this)."""
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         sys.exit("beban.py mengukur PostgreSQL: jalankan dengan DATABASE_URL=postgres://postgres@127.0.0.1:5432/registri")
-    recreate()
+    recreate(SCRATCH)
     os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)
     import harness  # noqa: F401  (after the scratch database exists)
 
@@ -208,7 +196,7 @@ def main():
     if differing or units or misplaced_rows:
         missed.append("keadaan tersimpan tidak benar")
     connections.close_all()
-    recreate(create=False)
+    recreate(SCRATCH, create=False)
     print("\n" + ("\n".join(f"MELESET: {m}" for m in missed) if missed else "Semua target terpenuhi."))
     return 1 if missed else 0
 

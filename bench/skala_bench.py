@@ -34,30 +34,11 @@ import os
 import statistics
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-SERVER = os.environ.get("DATABASE_URL", "")
-if not SERVER.startswith(("postgres://", "postgresql://")):
-    sys.exit(
-        "skala_bench hanya mengukur PostgreSQL (basis data sebuah provinsi); SQLite tidak mewakilinya. "
-        "Jalankan dengan DATABASE_URL=postgres://postgres@127.0.0.1:5432/registri"
-    )
+from gudang import database_url, recreate, require_postgresql  # noqa: E402
 
-import psycopg  # noqa: E402
-
+require_postgresql("skala_bench")
 SCRATCH = "registri_skala_bench"
-
-
-def database_url(name):
-    return urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
-
-
-def recreate(name, create=True):
-    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            server.execute(f'CREATE DATABASE "{name}"')
-
 
 recreate(SCRATCH)
 os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)

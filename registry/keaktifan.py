@@ -108,11 +108,15 @@ def official_accounts(user):
 
 
 def quiet(user, now=None, settings_row=None):
-    """Official accounts with data whose newest post is older than
-    ``Pengaturan.tidak_aktif_hari`` (*Akun resmi tidak aktif*), longest quiet first."""
+    """Official accounts whose newest post is older than
+    ``Pengaturan.tidak_aktif_hari`` (*Akun resmi tidak aktif*), longest quiet
+    first. Only on data uploaded within ``tanpa_data_hari``: older data
+    cannot say the account stopped (it is *Belum ada data*)."""
     settings_row = settings_row or Pengaturan.current()
-    since = (now or timezone.now()) - datetime.timedelta(days=settings_row.tidak_aktif_hari)
-    return (official_accounts(user).filter(data_posting_diunggah__isnull=False)
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=settings_row.tidak_aktif_hari)
+    fresh = now - datetime.timedelta(days=settings_row.tanpa_data_hari)
+    return (official_accounts(user).filter(data_posting_diunggah__gte=fresh)
             .filter(Q(posting_terakhir__lt=since) | Q(posting_terakhir__isnull=True))
             .order_by("posting_terakhir", "instansi__jalur", "username"))
 
@@ -130,3 +134,39 @@ def without_data(user, now=None, settings_row=None):
 def days_since(moment, now=None):
     """Whole days from ``moment`` to now, or None."""
     return None if moment is None else ((now or timezone.now()) - moment).days
+
+
+@dataclass
+class Unit:
+    """A unit's official accounts by activity, for Rekap."""
+
+    akun: int = 0
+    aktif: int = 0
+    tidak_aktif: int = 0
+    tanpa_data: int = 0
+
+    def add(self, other):
+        for name in ("akun", "aktif", "tidak_aktif", "tanpa_data"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def per_unit(user, jalur, branch, now=None, settings_row=None):
+    """{branch(path): Unit} of the official accounts ``user`` sees under
+    ``jalur``, from the newest post and last upload each account stores."""
+    settings_row = settings_row or Pengaturan.current()
+    now = now or timezone.now()
+    quiet_since = now - datetime.timedelta(days=settings_row.tidak_aktif_hari)
+    stale_since = now - datetime.timedelta(days=settings_row.tanpa_data_hari)
+    units = {}
+    accounts = official_accounts(user).filter(instansi__jalur__startswith=jalur).values_list(
+        "instansi__jalur", "posting_terakhir", "data_posting_diunggah")
+    for path, newest, uploaded in accounts:
+        counts = units.setdefault(branch(path), Unit())
+        counts.akun += 1
+        if uploaded is None or uploaded < stale_since:
+            counts.tanpa_data += 1
+        elif newest is None or newest < quiet_since:
+            counts.tidak_aktif += 1
+        else:
+            counts.aktif += 1
+    return units

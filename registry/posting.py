@@ -38,6 +38,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from registry import arsip, handles, sheets
+from registry.kunci import lock_units
 from registry.models import AkunMedsos, Instansi, JenisPosting, Konten, Posting
 
 ADVICE = "unggah berkas posts_1.json, reels.json dan stories.json dari arsip ZIP-nya"
@@ -356,8 +357,8 @@ def apply(official, items):
 
     The one write of posts: it keeps the account's newest post and last
     upload (``AkunMedsos.posting_terakhir``, ``data_posting_diunggah``) true."""
-    # Taken in turn with another upload for the same account.
-    AkunMedsos.objects.select_for_update(no_key=True).filter(pk=official.pk).values_list("pk").first()
+    # In turn with another upload for the account, and with its deletion (registry.kunci).
+    lock_units([official.instansi_id])
     before = Posting.objects.filter(akun=official).count()
     rows = [Posting(akun=official, waktu=i.waktu, jenis=i.jenis, tautan=i.tautan, judul=i.judul) for i in items]
     for start in range(0, len(rows), BATCH):

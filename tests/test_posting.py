@@ -186,8 +186,11 @@ def test_quiet_and_without_data_lists_in_scope(world, vina, oki):
     assert list(keaktifan.without_data(vina)) == [world.humas_tt]
     # Oki sees Dinas Kesehatan's account only, which posts.
     assert list(keaktifan.quiet(oki)) == []
-    AkunMedsos.objects.filter(pk=world.dinkes.pk).update(data_posting_diunggah=now - datetime.timedelta(days=40))
+    AkunMedsos.objects.filter(pk=world.dinkes.pk).update(data_posting_diunggah=now - datetime.timedelta(days=40),
+                                                        posting_terakhir=now - datetime.timedelta(days=41))
     assert list(keaktifan.without_data(oki)) == [world.dinkes]
+    # Stale data says nothing of whether it still posts: listed once, as without data.
+    assert list(keaktifan.quiet(oki)) == []
 
 
 @pytest.mark.parametrize("suffix", ["", "_cetak", "_unduh"])
@@ -289,3 +292,24 @@ def test_posts_with_a_link_become_contents_to_spread(client, world, vina):
                         {"action": "jadikan_konten", "_selected_action": chosen}, follow=True)
     assert "0 posting menjadi konten" in again.content.decode()
     assert Konten.objects.count() == 7
+
+
+def test_rekap_shows_each_units_official_accounts_by_activity(client, world, vina):
+    now = timezone.now()
+    posting.apply(world.humas, [posting.Item(now - datetime.timedelta(days=1), JenisPosting.FEED)])
+    posting.apply(world.dinkes, [posting.Item(now - datetime.timedelta(days=12), JenisPosting.FEED)])
+    client.force_login(vina)
+    response = client.get(reverse("admin:registry_rekap"), {"instansi": world.tree.pemda.pk})
+    rows = {row["nama"]: row["keaktifan"] for row in response.context["rows"]}
+    assert vars(rows["Dinas Kesehatan"]) == {"akun": 1, "aktif": 0, "tidak_aktif": 1, "tanpa_data": 0}
+    assert vars(response.context["total"]["keaktifan"]) == {"akun": 3, "aktif": 1, "tidak_aktif": 1,
+                                                           "tanpa_data": 1}
+    assert 'id="tabel-keaktifan"' in response.content.decode()
+    assert "Akun resmi: 1 aktif dari 3; 1 tidak aktif, 1 belum ada data" in response.context["ringkasan"]
+    download = client.get(reverse("admin:registry_rekap_unduh"), {"instansi": world.tree.pemda.pk})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "UNIT")
+    total = rows[-1]
+    assert total[header.index("AKUN RESMI TIDAK AKTIF")] == 1
+    assert total[header.index("AKUN RESMI BELUM ADA DATA")] == 1

@@ -17,7 +17,6 @@ class PostingAdmin(ScopedAdmin):
     list_select_related = ["akun"]
     search_fields = ["akun__username", "judul"]
     search_help_text = "Cari nama akun resmi atau judul."
-    date_hierarchy = "waktu"
     actions = ["jadikan_konten"]
 
     def has_add_permission(self, request):

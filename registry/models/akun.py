@@ -135,6 +135,8 @@ class AkunMedsos(models.Model):
         max_length=10,
         choices=TargetJenis.choices,
         default=TargetJenis.UNGGAHAN,
+        # Also for rows the bulk loaders write with COPY, naming their columns.
+        db_default=TargetJenis.UNGGAHAN,
     )
     # Kept by registry.posting.apply, the one write of posts: the newest
     # post and the last upload, which the activity lists read for every

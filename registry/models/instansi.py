@@ -59,6 +59,8 @@ class Instansi(models.Model):
         "zona waktu",
         max_length=20,
         blank=True,
+        # Also for rows the bulk loaders write with COPY, naming their columns.
+        db_default="",
         choices=[("Asia/Jakarta", "WIB"), ("Asia/Makassar", "WITA"), ("Asia/Jayapura", "WIT")],
         help_text="Kosongkan untuk mengikuti unit di atasnya (paling atas: zona waktu registri). Dipakai untuk "
         "menghitung hari posting akun resmi.",

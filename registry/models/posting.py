@@ -5,12 +5,22 @@ the figures in registry.keaktifan."""
 from django.db import models
 from django.db.models import Q
 
-from registry.cakupan import ScopedQuerySet
+from registry.cakupan import ScopedQuerySet, scope_paths
 from registry.models.akun import AkunMedsos, JenisPosting
 
 
 class PostingQuerySet(ScopedQuerySet):
     path_field = "akun__unit_pemilik__jalur"
+
+    def for_user(self, user):
+        """The posts of the official accounts ``user`` sees. Named by id: a
+        join to the accounts' units made PostgreSQL walk every account's
+        newest posts for an OPD's five (1.63× from 700 to 7,036 accounts);
+        a list of ids lets it read each account's posts from its index."""
+        if scope_paths(user) is None:
+            return self
+        accounts = AkunMedsos.objects.for_user(user).filter(instansi__isnull=False).values_list("pk", flat=True)
+        return self.filter(akun_id__in=list(accounts))
 
 
 class Posting(models.Model):
@@ -20,6 +30,8 @@ class Posting(models.Model):
         on_delete=models.CASCADE,
         related_name="posting",
         limit_choices_to={"instansi__isnull": False},
+        # registry_posting_waktu_idx (akun, waktu) serves every lookup by account.
+        db_index=False,
     )
     # Stored in UTC like every time; shown in the unit's zone (keaktifan.zone_of).
     waktu = models.DateTimeField("waktu unggah")
@@ -55,6 +67,9 @@ class Posting(models.Model):
             # Every figure, strip and list: WHERE akun = A AND waktu >= D
             # (and the newest post, ORDER BY waktu DESC LIMIT 1).
             models.Index(fields=["akun", "waktu"], name="registry_posting_waktu_idx"),
+            # The posts' list, newest first: ORDER BY waktu DESC, id DESC LIMIT 51,
+            # read from the index instead of sorting millions.
+            models.Index(fields=["waktu", "id"], name="registry_posting_terbaru_idx"),
         ]
 
     def __str__(self):

@@ -7,10 +7,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from registry import angka_sebar, sheets
+from registry import angka_sebar, keaktifan, sheets
 from registry.filters import RekapForm
 from registry.kemajuan import record_day_if_missing
-from registry.models import FIGURES, Instansi, Pegawai, RekapHarian, RekapUnit, StatusKepegawaian, figures
+from registry.models import FIGURES, Instansi, Pegawai, Pengaturan, RekapHarian, RekapUnit, StatusKepegawaian, figures
 from registry.views.cetak import file_name, print_context, printed_by, titled
 from registry.views.dasar import home_unit, page_context, perubahan, require, ribuan
 
@@ -54,6 +54,7 @@ def _rekap(request):
     if since:
         _compare(rows, total, unit, status, since)
     _spreading(request, form, unit, rows, total, [child["jalur"] for child in children], status)
+    _activity(request, unit, rows, total, [child["jalur"] for child in children])
     return form, unit, [_percentages(row) for row in rows], _percentages(total)
 
 
@@ -66,6 +67,22 @@ def _spreading(request, form, unit, rows, total, child_paths, status):
     for row, jalur in zip(rows, ([unit.jalur] if len(rows) > len(child_paths) else []) + child_paths):
         row["sebaran"] = spread.get(jalur, angka_sebar.Angka())
     total["sebaran"] = angka_sebar.total(spread)
+
+
+def _activity(request, unit, rows, total, child_paths):
+    """Each row's official accounts by activity (keaktifan.Unit), as ``keaktifan``."""
+    depth = len(unit.jalur) + 7
+    settings_row = Pengaturan.current()
+    counted = keaktifan.per_unit(request.user, unit.jalur,
+                                 lambda jalur: jalur[:depth] if len(jalur) >= depth else unit.jalur,
+                                 settings_row=settings_row)
+    for row, jalur in zip(rows, ([unit.jalur] if len(rows) > len(child_paths) else []) + child_paths):
+        row["keaktifan"] = counted.get(jalur, keaktifan.Unit())
+    total["keaktifan"] = keaktifan.Unit()
+    # The days that define "aktif", said under the table.
+    total["pengaturan"] = settings_row
+    for counts in counted.values():
+        total["keaktifan"].add(counts)
 
 
 def _sum_states(groups):
@@ -162,6 +179,10 @@ def _summary(form, unit, rows, total):
         f"{ribuan(spread.terlambat)}, belum {ribuan(spread.belum)} dari {ribuan(spread.terikat)} kewajiban)"
         + (f"; keandalan bukti {_percent(spread.keandalan)}%" if spread.keandalan is not None else "")
     )
+    active = total["keaktifan"]
+    if active.akun:
+        lines.append(f"Akun resmi: {ribuan(active.aktif)} aktif dari {ribuan(active.akun)}; "
+                     f"{ribuan(active.tidak_aktif)} tidak aktif, {ribuan(active.tanpa_data)} belum ada data")
     if since:
         change, points = total["selisih"]["patuh"], total["selisih_persen"]["patuh"]
         lines.append(
@@ -199,7 +220,8 @@ def rekap_unduh(request):
     since = form.chosen.get("bandingkan")
     headers = ["UNIT", "PEGAWAI AKTIF", "PUNYA AKUN", "% PUNYA AKUN", "TERVERIFIKASI", "% TERVERIFIKASI",
                "PATUH", "% PATUH", "TANPA AKUN", "KEWAJIBAN SEBAR", "SEBAR TEPAT WAKTU", "SEBAR TERLAMBAT",
-               "BELUM MENYEBARKAN", "% TERSEBAR", "KEANDALAN BUKTI (%)"]
+               "BELUM MENYEBARKAN", "% TERSEBAR", "KEANDALAN BUKTI (%)", "AKUN RESMI", "AKUN RESMI AKTIF",
+               "AKUN RESMI TIDAK AKTIF", "AKUN RESMI BELUM ADA DATA"]
     if since:
         stamp = f"{since:%d-%m-%Y}"
         headers += [f"PATUH {stamp}", f"% PATUH {stamp}", "PERUBAHAN PATUH", "PERUBAHAN % PATUH (POIN)",
@@ -214,6 +236,8 @@ def rekap_unduh(request):
                 c["patuh_persen"], c["tanpa_akun"]]
         spread = c["sebaran"]
         line += [spread.terikat, spread.tepat, spread.terlambat, spread.belum, spread.persen, spread.keandalan]
+        active = c["keaktifan"]
+        line += [active.akun, active.aktif, active.tidak_aktif, active.tanpa_data]
         if since:
             line += [c["dulu"]["patuh"], c["dulu"]["patuh_persen"], c["selisih"]["patuh"],
                      c["selisih_persen"]["patuh"], c["dulu"]["terverifikasi"], c["selisih"]["terverifikasi"]]
