@@ -180,3 +180,23 @@ def assert_fixed_queries(client, url, params, grow, most):
     grow()
     after = queries(client, url, params)
     assert before == after <= most, (before, after)
+
+
+def posted(response, **changes):
+    """The change form as the browser would submit it untouched, with ``changes``."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+        forms += formset.initial_forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is True:
+                value = "on"
+            if value not in (None, False, ""):
+                data[form.add_prefix(name)] = value
+    data.update(changes)
+    return data

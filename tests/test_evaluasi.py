@@ -13,7 +13,7 @@ from django.urls import reverse
 from registry.kemajuan import record_day
 from registry.kepatuhan import kepatuhan_expression
 from registry.models import Instansi, Kepatuhan, Pegawai, Pengaturan
-from tests.conftest import SESSION_RENEWAL, assert_fixed_queries, make_akun, make_pegawai, verify
+from tests.conftest import SESSION_RENEWAL, assert_fixed_queries, make_akun, make_pegawai, posted, verify
 
 
 @pytest.fixture
@@ -252,7 +252,7 @@ def test_letterhead_is_edited_in_the_admin(client, world, ani):
     data = {"kop_pemda": "PEMERINTAH PROVINSI SUMATERA SELATAN", "kop_instansi": "BADAN KEPEGAWAIAN DAERAH",
             "kop_alamat": "Jalan Kapten A. Rivai", "tempat": "Palembang", "ttd_jabatan": "Kepala BKD",
             "ttd_nama": "Drs. Kepala", "ttd_nip": "196801011990031001", "kedaluwarsa_hari": "90"}
-    assert client.post(change["Location"], data).status_code == 302
+    assert client.post(change["Location"], posted(client.get(change["Location"]), **data)).status_code == 302
     html = client.get(reverse("admin:registry_evaluasi_cetak", args=["tidak-patuh"])).content.decode()
     assert "PEMERINTAH PROVINSI SUMATERA SELATAN" in html and "Palembang, " in html
     assert Pengaturan.objects.count() == 1
@@ -266,6 +266,7 @@ def test_a_logo_prints_at_the_left_of_the_letterhead(client, world, ani, setting
     url = reverse("admin:registry_pengaturan_change", args=[Pengaturan.current().pk])
     data = {"kop_pemda": "PEMERINTAH KABUPATEN SUKAMAJU", "kop_instansi": "BKPSDM", "kop_alamat": "",
             "tempat": "Sukamaju", "ttd_jabatan": "Kepala BKD", "ttd_nama": "", "ttd_nip": "", "kedaluwarsa_hari": "180"}
+    data = posted(client.get(url), **data)
     too_big = SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * (600 * 1024), content_type="image/png")
     refused = client.post(url, {**data, "kop_logo": too_big})
     assert "Logo paling besar 512 KB" in refused.content.decode()

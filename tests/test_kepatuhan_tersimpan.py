@@ -17,7 +17,7 @@ from django.urls import reverse
 from registry import followers
 from registry.kepatuhan import kepatuhan_expression, new_staff_state, refresh_staff
 from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, RekapUnit, Verifikasi, WajibIkuti
-from tests.conftest import make_akun, make_pegawai, nip_pns, verify
+from tests.conftest import make_akun, make_pegawai, nip_pns, posted, verify
 from tests.test_import import confirm, upload
 
 K = Kepatuhan
@@ -49,26 +49,6 @@ def counted(unit):
 
 def change_url(model, pk):
     return reverse(f"admin:registry_{model}_change", args=[pk])
-
-
-def posted(response, **changes):
-    """The change form as the browser would submit it untouched, with ``changes``."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
-        forms += formset.initial_forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is True:
-                value = "on"
-            if value not in (None, False, ""):
-                data[form.add_prefix(name)] = value
-    data.update(changes)
-    return data
 
 
 def resubmit(client, model, pk, **changes):

@@ -16,8 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from registry.models import AkunMedsos, Verifikasi
-from tests.conftest import recreate_roles, verify
-from tests.test_kepatuhan_tersimpan import posted
+from tests.conftest import posted, recreate_roles, verify
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="kunci baris hanya ada di PostgreSQL")
 
