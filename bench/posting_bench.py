@@ -10,8 +10,8 @@ years of posts at three a day (15.4 million at 7,036), loaded with one
 INSERT … SELECT on the server. One account in ten went quiet 10 to 40 days
 ago, one in twenty has never had data. Then, as a Verifikator, the operator
 of one OPD and the operator of one regency: the official account's page
-(figures, 90-day strip, weeks), the two activity lists, their print and
-Excel, the posts' list; and the preview of a five-year Instagram export of
+(figures, 90-day strip, weeks), every account's figures for the month,
+the two activity lists, their print and Excel, the posts' list; and the preview of a five-year Instagram export of
 one account (5,475 posts) through the upload page. It prints the p50 of
 each at both sizes and their growth, and the targets it missed (pages
 ≤ 300 ms and ≤ 1.5× from the smallest to the largest; the preview ≤ 2 s).
@@ -103,6 +103,8 @@ def pages(shape):
         ("Halaman akun resmi (keaktifan)", reverse("admin:registry_akunmedsos_statistik", args=[own.pk]), {}),
         ("Halaman akun resmi, satu tahun", reverse("admin:registry_akunmedsos_statistik", args=[own.pk]),
          {"dari": (timezone.localdate() - datetime.timedelta(days=365)).isoformat()}),
+        ("Keaktifan per periode (bulan ini)", reverse("admin:registry_akunmedsos_keaktifan_periode"),
+         {"dari": timezone.localdate().replace(day=1).isoformat()}),
         ("Akun resmi tidak aktif", reverse("admin:registry_akunmedsos_keaktifan", args=["tidak-aktif"]), {}),
         ("Belum ada data", reverse("admin:registry_akunmedsos_keaktifan", args=["belum-ada-data"]), {}),
         ("Cetak tidak aktif", reverse("admin:registry_akunmedsos_keaktifan_cetak", args=["tidak-aktif"]), {}),

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from registry.models import AkunMedsos, JenisPosting, Pengaturan, Posting, TargetJenis
-from registry.posting import zone_of
+from registry.posting import zone_of, zones_of
 
 STRIP_DAYS = 90
 CHART_WEEKS = 13
@@ -47,14 +47,15 @@ class Figures:
         return (self.end - self.start).days + 1
 
 
-def _local_days(official, start, end, kinds=None):
-    """{day: posts} of ``official`` from ``start`` to ``end`` (its unit's days), and {kind: posts}."""
-    zone = zone_of(official)
-    since = datetime.datetime.combine(start, datetime.time(), zone)
-    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), zone)
-    posts = Posting.objects.filter(akun=official, waktu__gte=since, waktu__lt=until)
+def _window(start, end, zone):
+    return (datetime.datetime.combine(start, datetime.time(), zone),
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), zone))
+
+
+def _count(rows, zone, kinds):
+    """{day: posts of ``kinds``} and {kind: posts} of (waktu, jenis) rows, days in ``zone``."""
     per_day, by_kind = {}, dict.fromkeys(JenisPosting, 0)
-    for waktu, jenis in posts.values_list("waktu", "jenis"):
+    for waktu, jenis in rows:
         by_kind[jenis] += 1
         if kinds is None or jenis in kinds:
             day = waktu.astimezone(zone).date()
@@ -62,16 +63,20 @@ def _local_days(official, start, end, kinds=None):
     return per_day, by_kind
 
 
-def figures(official, start, end, settings_row=None):
-    """The account's ``Figures`` from ``start`` to ``end`` (dates, both included)."""
-    kinds = TargetJenis(official.target_jenis).kinds
-    per_day, by_kind = _local_days(official, start, end, kinds)
+def _local_days(official, start, end, kinds=None):
+    """{day: posts} of ``official`` from ``start`` to ``end`` (its unit's days), and {kind: posts}."""
+    zone = zone_of(official)
+    since, until = _window(start, end, zone)
+    posts = Posting.objects.filter(akun=official, waktu__gte=since, waktu__lt=until)
+    return _count(posts.values_list("waktu", "jenis"), zone, kinds)
+
+
+def _figures(official, start, end, per_day, by_kind, weekly):
     days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
     longest = gap = 0
     for day in days:
         gap = 0 if per_day.get(day) else gap + 1
         longest = max(longest, gap)
-    weekly = weekly_target(official, settings_row)
     return Figures(
         start, end, by_kind,
         counted=sum(per_day.values()),
@@ -81,6 +86,34 @@ def figures(official, start, end, settings_row=None):
         newest_post=official.posting_terakhir,
         uploaded=official.data_posting_diunggah,
     )
+
+
+def figures(official, start, end, settings_row=None):
+    """The account's ``Figures`` from ``start`` to ``end`` (dates, both included)."""
+    per_day, by_kind = _local_days(official, start, end, TargetJenis(official.target_jenis).kinds)
+    return _figures(official, start, end, per_day, by_kind, weekly_target(official, settings_row))
+
+
+def figures_of_many(accounts, start, end, settings_row=None):
+    """{account: Figures} of a page of official accounts, in two queries:
+    their units' zones and their posts of the period."""
+    settings_row = settings_row or Pengaturan.current()
+    zones = zones_of([akun.instansi for akun in accounts])
+    rows = {akun.pk: [] for akun in accounts}
+    # Wide enough for every zone; each account keeps its own days below.
+    since = datetime.datetime.combine(start - datetime.timedelta(days=1), datetime.time(), datetime.UTC)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=2), datetime.time(), datetime.UTC)
+    posts = Posting.objects.filter(akun__in=list(rows), waktu__gte=since, waktu__lt=until)
+    for akun, waktu, jenis in posts.values_list("akun_id", "waktu", "jenis").iterator(chunk_size=5000):
+        rows[akun].append((waktu, jenis))
+    result = {}
+    for akun in accounts:
+        zone = zones[akun.instansi_id]
+        low, high = _window(start, end, zone)
+        own = [(waktu, jenis) for waktu, jenis in rows[akun.pk] if low <= waktu < high]
+        per_day, by_kind = _count(own, zone, TargetJenis(akun.target_jenis).kinds)
+        result[akun] = _figures(akun, start, end, per_day, by_kind, weekly_target(akun, settings_row))
+    return result
 
 
 def strip(official, today=None):

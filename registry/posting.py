@@ -79,17 +79,23 @@ class PostList:
     owners: dict = field(default_factory=dict)
 
 
+def zones_of(units):
+    """{unit id: the time zone its days are counted in}: its own, the nearest
+    unit above that sets one, or the registry's; one query for all."""
+    ancestors = {pk for unit in units for pk in unit.ancestor_ids}
+    zones = dict(Instansi.objects.filter(pk__in=ancestors).exclude(zona_waktu="").values_list("pk", "zona_waktu"))
+    chosen = {}
+    for unit in units:
+        named = next((zones[pk] for pk in reversed(unit.ancestor_ids) if pk in zones), settings.TIME_ZONE)
+        chosen[unit.pk] = ZoneInfo(named)
+    return chosen
+
+
 def zone_of(official):
-    """The time zone an official account's days are counted in: its unit's,
-    the nearest unit above that sets one, or the registry's."""
-    unit = official.instansi
-    if unit is not None:
-        ids = unit.ancestor_ids
-        zones = dict(Instansi.objects.filter(pk__in=ids).exclude(zona_waktu="").values_list("pk", "zona_waktu"))
-        for pk in reversed(ids):
-            if pk in zones:
-                return ZoneInfo(zones[pk])
-    return ZoneInfo(settings.TIME_ZONE)
+    """The time zone an official account's days are counted in."""
+    if official.instansi is None:
+        return ZoneInfo(settings.TIME_ZONE)
+    return zones_of([official.instansi])[official.instansi_id]
 
 
 def read(data, file_name, official):

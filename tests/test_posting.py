@@ -313,3 +313,34 @@ def test_rekap_shows_each_units_official_accounts_by_activity(client, world, vin
     total = rows[-1]
     assert total[header.index("AKUN RESMI TIDAK AKTIF")] == 1
     assert total[header.index("AKUN RESMI BELUM ADA DATA")] == 1
+
+
+def test_every_accounts_figures_for_a_period_in_a_fixed_number_of_queries(client, world, vina, oki,
+                                                                          django_assert_max_num_queries):
+    world.tree.disdik.zona_waktu = "Asia/Jayapura"
+    world.tree.disdik.save()
+    week = [datetime.datetime(2026, 11, d, 3, tzinfo=UTC) for d in (2, 3, 4)]
+    posting.apply(world.humas, [posting.Item(m, JenisPosting.FEED) for m in week])
+    posting.apply(world.dinkes, [posting.Item(week[0], JenisPosting.STORY)])
+    for i in range(12):
+        school = make_akun(world.tree.smpn1, "instagram", f"smp{i}.uji")
+        # 16.30 UTC on the 1st is 01.30 WIT on the 2nd: inside the period for a unit in Papua.
+        posting.apply(school, [posting.Item(datetime.datetime(2026, 11, 1, 16, 30, tzinfo=UTC), JenisPosting.FEED)])
+    period = {"dari": "2026-11-02", "sampai": "2026-11-08"}
+    client.force_login(vina)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("admin:registry_akunmedsos_keaktifan_periode"), period)
+    figures = {str(akun): f for akun, f in response.context["figures"]}
+    assert len(figures) == 15
+    humas = figures["Instagram @humas.uji"]
+    assert (humas.counted, humas.target, humas.met, humas.days_without, humas.longest_gap) == (3, 7, False, 4, 4)
+    assert figures["Instagram @dinkes.uji"].by_kind[JenisPosting.STORY] == 1
+    assert figures["Instagram @smp0.uji"].counted == 1
+    # Oki sees Dinas Kesehatan's account only.
+    client.force_login(oki)
+    response = client.get(reverse("admin:registry_akunmedsos_keaktifan_periode"), period)
+    assert [str(akun) for akun, _ in response.context["figures"]] == ["Instagram @dinkes.uji"]
+    download = client.get(reverse("admin:registry_akunmedsos_keaktifan_periode_unduh"), period)
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Dinas Kesehatan"]
+    assert len(rows) == 1 and rows[0][5] == 1  # the story

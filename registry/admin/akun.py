@@ -217,6 +217,8 @@ class AkunMedsosAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
             path("<int:pk>/pengikut/", wrap(pengikut.pengikut), name="registry_akunmedsos_pengikut"),
             path("<int:pk>/statistik/", wrap(akun_resmi.statistik), name="registry_akunmedsos_statistik"),
             path("<int:pk>/posting/", wrap(posting.unggah_posting), name="registry_akunmedsos_posting"),
+            path("keaktifan/", wrap(keaktifan.per_akun), name="registry_akunmedsos_keaktifan_periode"),
+            path("keaktifan/unduh/", wrap(keaktifan.per_akun_unduh), name="registry_akunmedsos_keaktifan_periode_unduh"),
             path("keaktifan/<slug:jenis>/", wrap(keaktifan.daftar), name="registry_akunmedsos_keaktifan"),
             path("keaktifan/<slug:jenis>/cetak/", wrap(keaktifan.cetak), name="registry_akunmedsos_keaktifan_cetak"),
             path("keaktifan/<slug:jenis>/unduh/", wrap(keaktifan.unduh), name="registry_akunmedsos_keaktifan_unduh"),

@@ -1,7 +1,5 @@
 """Official accounts: who must follow each, who does, follower counts over time."""
 
-import datetime
-
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,6 +11,7 @@ from registry.models import AkunMedsos, JenisPosting, Pegawai, Pengaturan, Rekap
 from registry.sql import subquery_aggregate, subquery_count
 from registry.views.dasar import page_context, require, ribuan
 from registry.views.grafik import line_chart, nice_ceiling
+from registry.views.keaktifan import periode
 
 
 def official_accounts(request):
@@ -65,23 +64,11 @@ def statistik(request, pk):
     )
 
 
-def _period(request, today):
-    """The dates asked for (?dari=&sampai=), else the last 30 days; a bad date is ignored."""
-    def day(name):
-        try:
-            return datetime.date.fromisoformat(request.GET.get(name, ""))
-        except ValueError:
-            return None
-    end = min(day("sampai") or today, today)
-    start = day("dari") or end - datetime.timedelta(days=29)
-    return (start, end) if start <= end else (end, end)
-
-
 def _activity(request, official):
     """The account's posting figures, its 90-day strip and its weeks against the target."""
     settings_row = Pengaturan.current()
     strip = keaktifan.strip(official)
-    start, end = _period(request, strip[-1][0])
+    start, end = periode(request, strip[-1][0])
     figures = keaktifan.figures(official, start, end, settings_row)
     target = keaktifan.weekly_target(official, settings_row)
     weeks = keaktifan.weeks(strip, target)

@@ -1,6 +1,8 @@
 """Official accounts gone quiet and accounts without data (DESIGN §10):
 on screen, in print (DESIGN §8) and in Excel."""
 
+import datetime
+
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -8,7 +10,7 @@ from django.utils import timezone
 
 from registry import keaktifan, sheets
 from registry.filters import own_units
-from registry.models import AkunMedsos, Pengaturan
+from registry.models import AkunMedsos, JenisPosting, Pengaturan
 from registry.views.cetak import file_name, print_context, printed_by, titled
 from registry.views.dasar import CountedPaginator, home_unit, page_context, require
 
@@ -83,3 +85,72 @@ def unduh(request, jenis):
                        days if days is not None else "",
                        timezone.localtime(uploaded).replace(tzinfo=None) if uploaded else "belum pernah"])
     return FileResponse(writer.close(), as_attachment=True, filename=file_name(f"keaktifan-{jenis}", unit, now))
+
+
+def periode(request, today):
+    """The dates asked for (?dari=&sampai=), else the last 30 days; a bad date is ignored."""
+    def day(name):
+        try:
+            return datetime.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+    end = min(day("sampai") or today, today)
+    start = day("dari") or end - datetime.timedelta(days=29)
+    return (start, end) if start <= end else (end, end)
+
+
+def _shortcuts(today):
+    """(label, dari, sampai) of the periods a head asks about most."""
+    return [("Minggu ini", today - datetime.timedelta(days=today.weekday()), today),
+            ("Bulan ini", today.replace(day=1), today),
+            ("30 hari terakhir", today - datetime.timedelta(days=29), today)]
+
+
+def _period_rows(request):
+    require(request, "view_akunmedsos")
+    today = timezone.localdate()
+    start, end = periode(request, today)
+    accounts = keaktifan.official_accounts(request.user).order_by("instansi__jalur", "platform", "username")
+    return today, start, end, accounts
+
+
+def per_akun(request):
+    """Every official account in scope with its figures for a period, by unit."""
+    today, start, end, accounts = _period_rows(request)
+    page = CountedPaginator(accounts, PER_PAGE).get_page(request.GET.get("halaman"))
+    figures = keaktifan.figures_of_many(list(page.object_list), start, end)
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return TemplateResponse(request, "admin/registry/keaktifan_periode.html", page_context(
+        request, "Keaktifan akun resmi per periode", page=page, figures=figures.items(), start=start, end=end,
+        shortcuts=_shortcuts(today), query=query.urlencode(), daftar=[(slug, t) for slug, (t, _) in LISTS.items()],
+        opts=AkunMedsos._meta,
+    ))
+
+
+def per_akun_unduh(request):
+    today, start, end, accounts = _period_rows(request)
+    now = timezone.localtime()
+    kinds = [JenisPosting(kind).label.upper() for kind in JenisPosting]
+    writer = sheets.XlsxWriter(
+        ["UNIT", "PLATFORM", "AKUN", *kinds, "DIHITUNG", "TARGET", "TARGET TERCAPAI", "HARI TANPA POSTING",
+         "JEDA TERPANJANG (HARI)", "POSTING TERAKHIR", "DATA DIUNGGAH"],
+        title=[titled("Keaktifan akun resmi", f"{start:%d-%m-%Y} s.d. {end:%d-%m-%Y}"), printed_by(request, now)],
+    )
+    batch = []
+    for akun in accounts.iterator(chunk_size=PER_PAGE):
+        batch.append(akun)
+        if len(batch) == PER_PAGE:
+            _write_figures(writer, keaktifan.figures_of_many(batch, start, end))
+            batch = []
+    _write_figures(writer, keaktifan.figures_of_many(batch, start, end) if batch else {})
+    return FileResponse(writer.close(), as_attachment=True, filename=file_name("keaktifan-periode", None, now))
+
+
+def _write_figures(writer, figures):
+    for akun, f in figures.items():
+        writer.append([akun.instansi.nama, akun.get_platform_display(), f"@{akun.username}",
+                       *(f.by_kind[kind] for kind in JenisPosting), f.counted, f.target,
+                       "Ya" if f.met else "Tidak", f.days_without, f.longest_gap,
+                       timezone.localtime(f.newest_post).replace(tzinfo=None) if f.newest_post else "",
+                       timezone.localtime(f.uploaded).replace(tzinfo=None) if f.uploaded else "belum pernah"])
