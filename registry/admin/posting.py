@@ -30,6 +30,10 @@ class PostingAdmin(ScopedAdmin):
         # The account's newest post is kept from its posts by the upload alone.
         return False
 
+    def has_add_konten_permission(self, request):
+        # The action below makes contents: who may register them may run it.
+        return request.user.has_perm("registry.add_konten")
+
     @admin.display(description="tautan")
     def tautan_tampil(self, obj):
         if not obj.tautan:
@@ -42,6 +46,3 @@ class PostingAdmin(ScopedAdmin):
         made, skipped = posting.to_contents(allowed)
         messages.success(request, f"{made} posting menjadi konten untuk disebarkan; {skipped} dilewati (tanpa "
                                   "tautan atau sudah menjadi konten).")
-
-    def has_add_konten_permission(self, request):
-        return request.user.has_perm("registry.add_konten")

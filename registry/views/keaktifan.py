@@ -1,5 +1,6 @@
-"""Official accounts gone quiet and accounts without data (DESIGN §10):
-on screen, in print (DESIGN §8) and in Excel."""
+"""Official accounts' activity (DESIGN §10): every account's figures for a
+period, on screen and in Excel; the accounts gone quiet and those without
+data, on screen, in print (DESIGN §8) and in Excel."""
 
 import datetime
 
@@ -30,7 +31,7 @@ def _chosen(request, jenis):
     return title, accounts(request.user, settings_row=settings_row), settings_row
 
 
-def _explained(request, jenis, settings_row):
+def _explained(jenis, settings_row):
     if jenis == "tidak-aktif":
         return f"Tidak ada posting selama {settings_row.tidak_aktif_hari} hari atau lebih"
     return f"Data posting tidak diunggah dalam {settings_row.tanpa_data_hari} hari terakhir"
@@ -49,7 +50,7 @@ def daftar(request, jenis):
     page = CountedPaginator(accounts, PER_PAGE).get_page(request.GET.get("halaman"))
     return TemplateResponse(request, "admin/registry/keaktifan.html", page_context(
         request, title, jenis=jenis, daftar=[(slug, t) for slug, (t, _) in LISTS.items()], page=page,
-        rows=list(_rows(page.object_list, page.start_index())), keterangan=_explained(request, jenis, settings_row),
+        rows=list(_rows(page.object_list, page.start_index())), keterangan=_explained(jenis, settings_row),
         opts=AkunMedsos._meta,
     ))
 
@@ -66,7 +67,7 @@ def cetak(request, jenis):
     list_url = reverse("admin:registry_akunmedsos_keaktifan", args=[jenis])
     rows = list(_rows(accounts.iterator(chunk_size=1000)))
     return TemplateResponse(request, "registry/cetak_keaktifan.html", {
-        **print_context(request, title, [_explained(request, jenis, settings_row)], unit, list_url, subtitle),
+        **print_context(request, title, [_explained(jenis, settings_row)], unit, list_url, subtitle),
         "rows": rows,
     })
 
@@ -77,7 +78,7 @@ def unduh(request, jenis):
     now = timezone.localtime()
     writer = sheets.XlsxWriter(
         ["NO", "UNIT", "PLATFORM", "AKUN", "POSTING TERAKHIR", "HARI TANPA POSTING", "DATA DIUNGGAH"],
-        title=[titled(title, subtitle), _explained(request, jenis, settings_row), printed_by(request, now)],
+        title=[titled(title, subtitle), _explained(jenis, settings_row), printed_by(request, now)],
     )
     for number, akun, newest, days, uploaded in _rows(accounts.iterator(chunk_size=1000)):
         writer.append([number, akun.instansi.nama, akun.get_platform_display(), f"@{akun.username}",
