@@ -224,7 +224,9 @@ def test_official_account_page_shows_figures_strip_and_weeks(client, world, vina
     assert html.count('class="kosong"') == keaktifan.STRIP_DAYS - 4
     assert today.strftime("%Y-%m-%d") in html
     bad = client.get(reverse("admin:registry_akunmedsos_statistik", args=[world.humas.pk]), {"dari": "kemarin"})
-    assert bad.status_code == 200
+    assert bad.context["angka"].days == 30
+    ancient = client.get(reverse("admin:registry_akunmedsos_statistik", args=[world.humas.pk]), {"dari": "0001-01-01"})
+    assert ancient.context["angka"].start == datetime.date(2004, 1, 1)
 
 
 # The upload page and the command ------------------------------------------

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from registry import keaktifan, sheets
+from registry import keaktifan, posting, sheets
 from registry.filters import own_units
 from registry.models import AkunMedsos, JenisPosting, Pengaturan
 from registry.views.cetak import file_name, print_context, printed_by, titled
@@ -96,7 +96,8 @@ def periode(request, today):
         except ValueError:
             return None
     end = min(day("sampai") or today, today)
-    start = day("dari") or end - datetime.timedelta(days=29)
+    # No post is older than the platforms (posting.EARLIEST): nothing to count, or to loop over, before.
+    start = max(day("dari") or end - datetime.timedelta(days=29), posting.EARLIEST.date())
     return (start, end) if start <= end else (end, end)
 
 
