@@ -20,7 +20,8 @@ An export that names its owner (Instagram's archive name and
 ``personal_information.json``, TikTok's profile, Business Suite's account
 column, a link's handle) must name the official account it is uploaded for.
 Recording adds only posts not yet recorded (``Posting``'s unique
-constraints), so the same or an overlapping export again adds nothing.
+constraints), so the same or an overlapping export again adds nothing;
+``apply`` and ``remove`` are the only writes of posts.
 """
 
 import datetime
@@ -34,7 +35,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from registry import arsip, handles, sheets
@@ -375,6 +376,19 @@ def apply(official, items):
         data_posting_diunggah=timezone.now(),
     )
     return added
+
+
+@transaction.atomic
+def remove(posts):
+    """Delete ``posts`` (an upload for the wrong account, say); the number
+    deleted. With ``apply``, the only other write of posts: it keeps each
+    account's newest post true."""
+    accounts = set(posts.values_list("akun_id", flat=True).distinct())
+    lock_units(AkunMedsos.objects.filter(pk__in=accounts).values_list("instansi_id", flat=True))
+    deleted, _ = posts.delete()
+    newest = Posting.objects.filter(akun=OuterRef("pk")).order_by("-waktu").values("waktu")[:1]
+    AkunMedsos.objects.filter(pk__in=accounts).update(posting_terakhir=Subquery(newest))
+    return deleted
 
 
 def dump(items):

@@ -346,3 +346,20 @@ def test_every_accounts_figures_for_a_period_in_a_fixed_number_of_queries(client
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Dinas Kesehatan"]
     assert len(rows) == 1 and rows[0][5] == 1  # the story
+
+
+def test_a_wrong_upload_is_removed_and_the_newest_post_counted_again(client, world, oki):
+    now = timezone.now()
+    posting.apply(world.dinkes, [posting.Item(now - datetime.timedelta(days=d), JenisPosting.FEED) for d in (1, 9)])
+    posting.apply(world.humas, [posting.Item(now, JenisPosting.FEED)])
+    client.force_login(oki)
+    wrong = Posting.objects.get(akun=world.dinkes, waktu__gt=now - datetime.timedelta(days=2))
+    others = list(Posting.objects.filter(akun=world.humas).values_list("pk", flat=True))
+    response = client.post(reverse("admin:registry_posting_changelist"),
+                           {"action": "hapus_posting", "_selected_action": [wrong.pk, *others]}, follow=True)
+    assert "1 posting dihapus" in response.content.decode()
+    # The regency's post was outside Oki's units: untouched.
+    assert Posting.objects.filter(akun=world.humas).count() == 1
+    world.dinkes.refresh_from_db()
+    assert world.dinkes.posting_terakhir == Posting.objects.get(akun=world.dinkes).waktu
+    assert list(keaktifan.quiet(oki)) == [world.dinkes]

@@ -17,7 +17,7 @@ class PostingAdmin(ScopedAdmin):
     list_select_related = ["akun"]
     search_fields = ["akun__username", "judul"]
     search_help_text = "Cari nama akun resmi atau judul."
-    actions = ["jadikan_konten"]
+    actions = ["jadikan_konten", "hapus_posting"]
 
     def has_add_permission(self, request):
         # Posts come from the accounts' own exports (Akun resmi › Unggah data posting).
@@ -27,8 +27,11 @@ class PostingAdmin(ScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # The account's newest post is kept from its posts by the upload alone.
+        # Django's deletion would leave the account's newest post as it was: *hapus_posting* keeps it true.
         return False
+
+    def has_hapus_permission(self, request):
+        return request.user.has_perm("registry.delete_posting")
 
     def has_add_konten_permission(self, request):
         # The action below makes contents: who may register them may run it.
@@ -46,3 +49,8 @@ class PostingAdmin(ScopedAdmin):
         made, skipped = posting.to_contents(allowed)
         messages.success(request, f"{made} posting menjadi konten untuk disebarkan; {skipped} dilewati (tanpa "
                                   "tautan atau sudah menjadi konten).")
+
+    @admin.action(description="Hapus posting terpilih (unggahan yang keliru)", permissions=["hapus"])
+    def hapus_posting(self, request, queryset):
+        deleted = posting.remove(queryset)
+        messages.success(request, f"{deleted} posting dihapus; posting terakhir tiap akun dihitung ulang.")

@@ -6,8 +6,8 @@ from django.db import migrations
 from registry.migrations import _roles
 
 GRANTS = {
-    "Verifikator BKD": ["registry.view_posting", "registry.add_posting"],
-    "Operator OPD": ["registry.view_posting", "registry.add_posting"],
+    "Verifikator BKD": ["registry.view_posting", "registry.add_posting", "registry.delete_posting"],
+    "Operator OPD": ["registry.view_posting", "registry.add_posting", "registry.delete_posting"],
 }
 
 
