@@ -12,13 +12,13 @@ import contextlib
 import datetime
 import time
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.utils import timezone
 
 from registry.kemajuan import record_day
 from registry.kepatuhan import refresh_all
-from registry.models import Hitungan, draw
+from registry.models import Hitungan, Instansi, draw
 from registry.sebaran import refresh_all_spread
 
 # The tree: regencies × OPD × sub-units under one root. "provinsi" is issue
@@ -80,6 +80,20 @@ def reset_sequences(*tables):
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
+def personas(shape):
+    """The users the benchmarks time pages as: a Verifikator, the operator of
+    one OPD and the operator of one regency of the built ``shape``."""
+    vina = User.objects.create_user("vina.verifikator", is_staff=True)
+    vina.groups.add(Group.objects.get(name="Verifikator BKD"))
+    people = {"Verifikator": vina}
+    for label, unit in [("Operator OPD", shape["opd"]), ("Operator kabupaten", shape["regency"])]:
+        user = User.objects.create_user(f"operator.{unit}", is_staff=True)
+        user.groups.add(Group.objects.get(name="Operator OPD"))
+        Instansi.objects.get(pk=unit).operator.add(user)
+        people[label] = user
+    return people
 
 
 def build(employees, shape="provinsi", spreading=False):

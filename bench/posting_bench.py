@@ -33,14 +33,13 @@ recreate(SCRATCH)
 os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)
 
 import harness  # noqa: E402  (after the scratch database exists)
-from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bangun import build, bulk_load, copy, reset_sequences  # noqa: E402
+from bangun import build, bulk_load, copy, personas, reset_sequences  # noqa: E402
 from registry.models import AkunMedsos, Impor, Instansi  # noqa: E402
 
 PAGE_TARGET, GROWTH_TARGET, PREVIEW_TARGET = 0.300, 1.5, 2.0
@@ -85,18 +84,6 @@ def load_posts(accounts):
     return first, posts, time.perf_counter() - started
 
 
-def personas(shape):
-    vina = User.objects.create_user("vina.verifikator", is_staff=True)
-    vina.groups.add(Group.objects.get(name="Verifikator BKD"))
-    people = {"Verifikator": vina}
-    for label, unit in [("Operator OPD", shape["opd"]), ("Operator kabupaten", shape["regency"])]:
-        user = User.objects.create_user(f"operator.{unit}", is_staff=True)
-        user.groups.add(Group.objects.get(name="Operator OPD"))
-        Instansi.objects.get(pk=unit).operator.add(user)
-        people[label] = user
-    return people
-
-
 def pages(shape):
     own = AkunMedsos.objects.get(instansi_id=shape["opd"], username=f"unit{shape['opd']}.resmi")
     return [
@@ -112,18 +99,6 @@ def pages(shape):
         ("Posting: daftar", reverse("admin:registry_posting_changelist"), {}),
         ("Posting: saring jenis", reverse("admin:registry_posting_changelist"), {"jenis__exact": "REELS"}),
     ], own
-
-
-def time_page(client, url, query, repeat):
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url, query)
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, query, response.status_code)
-    return statistics.median(times)
 
 
 def five_years(official):
@@ -160,7 +135,7 @@ def measure(accounts, repeat):
         client = harness.client(user)
         listed, own = pages(shape)
         for name, url, query in listed:
-            results[(name, label)] = time_page(client, url, query, repeat)
+            results[(name, label)] = harness.time_page(client, url, query, repeat)[0]
     seconds, size = time_preview(harness.client(people["Operator OPD"]), own, repeat)
     results[(f"Pratinjau ekspor 5 tahun ({EXPORT_DAYS * PER_DAY:,} posting, {size // 1024:,} KB)",
              "Operator OPD")] = seconds

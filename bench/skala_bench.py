@@ -44,15 +44,14 @@ recreate(SCRATCH)
 os.environ["BENCH_DATABASE_URL"] = database_url(SCRATCH)
 
 import harness  # noqa: E402  (after the scratch database exists)
-from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from import_bench import admin_import, baseline_pegawai, pegawai_file  # noqa: E402
 
-from bangun import SHAPES, build  # noqa: E402
+from bangun import SHAPES, build, personas  # noqa: E402
 
 from registry import followers  # noqa: E402
 from registry.models import AkunMedsos, Instansi, Konten, Pegawai  # noqa: E402
@@ -61,18 +60,6 @@ PAGE_TARGET, GROWTH_TARGET, WRITE_TARGET, IMPORT_RATIO = 0.300, 1.5, 60.0, 3.0
 IMPORT_REPEAT = 3
 SHAPE = "provinsi"
 SPREADING = False
-
-
-def personas(shape):
-    vina = User.objects.create_user("vina.verifikator", is_staff=True)
-    vina.groups.add(Group.objects.get(name="Verifikator BKD"))
-    people = {"Verifikator": vina}
-    for label, unit in [("Operator OPD", shape["opd"]), ("Operator kabupaten", shape["regency"])]:
-        user = User.objects.create_user(f"operator.{unit}", is_staff=True)
-        user.groups.add(Group.objects.get(name="Operator OPD"))
-        Instansi.objects.get(pk=unit).operator.add(user)
-        people[label] = user
-    return people
 
 
 def pages(shape):
@@ -135,34 +122,6 @@ def spreading_pages(shape):
          {"instansi": shape["regency"], **month}, ["Verifikator", "Operator kabupaten"]),
         ("Antrean bukti sebar", reverse("admin:registry_buktisebar_antrean"), {}, ["Verifikator"]),
     ]
-
-
-def rows_shown(response):
-    """The rows a list page shows (a changelist's or Evaluasi's page), None
-    for other pages: a page that holds 10 rows at 100k and its full 50 at
-    1M renders five times the rows, which is output, not the registry's size."""
-    context = response.context
-    if context is None:
-        return None
-    if "cl" in context:
-        return len(context["cl"].result_list)
-    if "rows" in context:
-        return len(context["rows"])
-    return None
-
-
-def time_page(client, url, query, repeat):
-    times, queries, rows = [], 0, None
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url, query)
-            if getattr(response, "streaming", False):
-                b"".join(response.streaming_content)
-            times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, query, response.status_code)
-        queries, rows = len(captured), rows_shown(response)
-    return statistics.median(times), queries, rows
 
 
 def timed(function):
@@ -247,7 +206,7 @@ def measure(employees, repeat, with_writes=True):
         client = harness.client(user)
         for name, url, query, who in (spreading_pages(shape) if SPREADING else pages(shape)):
             if who is None or label in who:
-                results[(name, label)] = time_page(client, url, query, repeat)
+                results[(name, label)] = harness.time_page(client, url, query, repeat)
     if with_writes:
         for name, seconds in (spreading_writes(shape) if SPREADING else writes(shape, employees)).items():
             results[(name, "")] = (seconds, None, None)

@@ -43,11 +43,14 @@ def archive_owner(file_name):
     return named.group(1).lower() if named else None
 
 
-def members(archive, wanted):
+def members(archive, wanted, missing):
     """(member, content) of the archive's members that ``wanted(name)``
-    accepts; refused when the archive has too many members or unpacks past
-    MAX_UNPACKED, whatever sizes its directory claims."""
+    accepts; refused with ``missing`` when it has none, and when the archive
+    has too many members or unpacks past MAX_UNPACKED, whatever sizes its
+    directory claims."""
     infos = archive.infolist()
+    if not any(wanted(m.filename) and not m.is_dir() for m in infos):
+        raise sheets.FileRejected(missing)
     if len(infos) > MAX_MEMBERS:
         raise sheets.FileRejected("Arsip ZIP berisi terlalu banyak berkas; unggah berkas yang diperlukan saja.")
     budget = MAX_UNPACKED

@@ -106,13 +106,10 @@ def dropped(followers, last):
 
 
 def _from_archive(archive, platform):
-    if not any(_FOLLOWER_MEMBER.search(m.filename) and not m.is_dir() for m in archive.infolist()):
-        raise sheets.FileRejected(
-            "Arsip ZIP ini tidak berisi daftar pengikut (followers_1.json, followers_1.html, atau user_data.json). "
-            "Saat meminta unduhan informasi, pilih bagian Pengikut dan mengikuti."
-        )
+    missing = ("Arsip ZIP ini tidak berisi daftar pengikut (followers_1.json, followers_1.html, atau user_data.json). "
+               "Saat meminta unduhan informasi, pilih bagian Pengikut dan mengikuti.")
     result = FollowerList(set(), 0)
-    for member, content in arsip.members(archive, _FOLLOWER_MEMBER.search):
+    for member, content in arsip.members(archive, _FOLLOWER_MEMBER.search, missing):
         found = _from_document(content, member.filename, platform)
         result.usernames |= found.usernames
         result.unreadable += found.unreadable

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from registry.models import AkunMedsos, JenisPosting, Pengaturan, Posting, TargetJenis
+from registry import aturan_sebar
+from registry.models import JenisPosting, Pengaturan, Posting, TargetJenis
 from registry.posting import zone_of, zones_of
 
 STRIP_DAYS = 90
@@ -137,7 +138,7 @@ def weeks(days, target):
 
 def official_accounts(user):
     """The official accounts ``user`` sees, with their unit."""
-    return AkunMedsos.objects.for_user(user).filter(instansi__isnull=False).select_related("instansi")
+    return aturan_sebar.official_accounts(user).select_related("instansi")
 
 
 def quiet(user, now=None, settings_row=None):

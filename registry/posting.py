@@ -130,13 +130,10 @@ def read(data, file_name, official):
 
 def _from_archive(archive, official, zone):
     wanted = _INSTAGRAM_MEMBER if official.platform == handles.INSTAGRAM else _TIKTOK_MEMBER
-    if not any(wanted.search(m.filename) and not m.is_dir() for m in archive.infolist()):
-        raise sheets.FileRejected(
-            "Arsip ZIP ini tidak berisi data posting (posts_1.json, reels.json, stories.json, atau user_data.json). "
-            "Saat meminta unduhan informasi, pilih bagian Konten, format JSON."
-        )
+    missing = ("Arsip ZIP ini tidak berisi data posting (posts_1.json, reels.json, stories.json, atau user_data.json). "
+               "Saat meminta unduhan informasi, pilih bagian Konten, format JSON.")
     result = PostList()
-    for member, content in arsip.members(archive, wanted.search):
+    for member, content in arsip.members(archive, wanted.search, missing):
         found = _from_document(content, member.filename, official, zone)
         result.items += found.items
         result.refused += found.refused

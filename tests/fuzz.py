@@ -122,16 +122,22 @@ def col(index):
     return name
 
 
-def follower_specials():
-    """Follower ZIPs and JSON an attacker would send."""
+def zip_bomb(name):
+    """A ZIP whose member ``name`` unpacks past arsip.MAX_UNPACKED (200 MB)
+    from a few hundred KB packed; written in pieces."""
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        # Past arsip.MAX_UNPACKED (200 MB) unpacked, a few hundred KB packed; written in pieces.
-        with z.open("followers_and_following/followers_1.json", "w", force_zip64=True) as member:
+        with z.open(name, "w", force_zip64=True) as member:
             member.write(b"[")
             for _ in range(210):
                 member.write(b" " * 1024 * 1024)
             member.write(b"]")
+    return bomb
+
+
+def follower_specials():
+    """Follower ZIPs and JSON an attacker would send."""
+    bomb = zip_bomb("followers_and_following/followers_1.json")
     traversal = io.BytesIO()
     with zipfile.ZipFile(traversal, "w") as z:
         z.writestr("../../../../tmp/followers_1.json", b'[{"string_list_data": [{"value": "jahat"}]}]')
@@ -151,13 +157,7 @@ def follower_specials():
 
 def posting_specials():
     """Post exports an attacker, or a broken download, would send."""
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        with z.open("your_instagram_activity/media/posts_1.json", "w", force_zip64=True) as member:
-            member.write(b"[")
-            for _ in range(210):
-                member.write(b" " * 1024 * 1024)
-            member.write(b"]")
+    bomb = zip_bomb("your_instagram_activity/media/posts_1.json")
     yield "bom-posting.zip", bomb.getvalue()
     yield "posts_1.json", b"<!DOCTYPE html><html><body>Masuk ke Instagram</body></html>"
     yield "waktu-aneh.json", (b'[{"creation_timestamp": -1}, {"creation_timestamp": 99999999999999},'

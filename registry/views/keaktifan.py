@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry import keaktifan, posting, sheets
-from registry.filters import own_units
 from registry.models import AkunMedsos, JenisPosting, Pengaturan
 from registry.views.cetak import file_name, print_context, printed_by, titled
-from registry.views.dasar import CountedPaginator, home_unit, page_context, require
+from registry.views.dasar import CountedPaginator, page_context, require
+from registry.views.evaluasi import subject
 
 PER_PAGE = 100
 LISTS = {
@@ -55,15 +55,9 @@ def daftar(request, jenis):
     ))
 
 
-def _subject(request):
-    if request.user.has_perm("registry.lihat_semua_instansi"):
-        return None, ""
-    return home_unit(request), ", ".join(own_units(request.user))
-
-
 def cetak(request, jenis):
     title, accounts, settings_row = _chosen(request, jenis)
-    unit, subtitle = _subject(request)
+    unit, subtitle = subject(None, request)
     list_url = reverse("admin:registry_akunmedsos_keaktifan", args=[jenis])
     rows = list(_rows(accounts.iterator(chunk_size=1000)))
     return TemplateResponse(request, "registry/cetak_keaktifan.html", {
@@ -74,7 +68,7 @@ def cetak(request, jenis):
 
 def unduh(request, jenis):
     title, accounts, settings_row = _chosen(request, jenis)
-    unit, subtitle = _subject(request)
+    unit, subtitle = subject(None, request)
     now = timezone.localtime()
     writer = sheets.XlsxWriter(
         ["NO", "UNIT", "PLATFORM", "AKUN", "POSTING TERAKHIR", "HARI TANPA POSTING", "DATA DIUNGGAH"],

@@ -58,25 +58,30 @@ def _rekap(request):
     return form, unit, [_percentages(row) for row in rows], _percentages(total)
 
 
+def _branch(unit):
+    """The recap row a unit's path counts in: its child's subtree, or the unit's own staff."""
+    depth = len(unit.jalur) + 7
+    return lambda jalur: jalur[:depth] if len(jalur) >= depth else unit.jalur
+
+
+def _row_paths(unit, rows, child_paths):
+    """The path each row of the recap stands for, in the rows' order ("langsung" first when shown)."""
+    return zip(rows, ([unit.jalur] if len(rows) > len(child_paths) else []) + child_paths)
+
+
 def _spreading(request, form, unit, rows, total, child_paths, status):
     """Each row's spreading figures of the form's period (angka_sebar.Angka), as ``sebaran``."""
-    depth = len(unit.jalur) + 7
-    spread = angka_sebar.period_figures(
-        request.user, unit.jalur, form.periode, lambda jalur: jalur[:depth] if len(jalur) >= depth else unit.jalur,
-        status)
-    for row, jalur in zip(rows, ([unit.jalur] if len(rows) > len(child_paths) else []) + child_paths):
+    spread = angka_sebar.period_figures(request.user, unit.jalur, form.periode, _branch(unit), status)
+    for row, jalur in _row_paths(unit, rows, child_paths):
         row["sebaran"] = spread.get(jalur, angka_sebar.Angka())
     total["sebaran"] = angka_sebar.total(spread)
 
 
 def _activity(request, unit, rows, total, child_paths):
     """Each row's official accounts by activity (keaktifan.Unit), as ``keaktifan``."""
-    depth = len(unit.jalur) + 7
     settings_row = Pengaturan.current()
-    counted = keaktifan.per_unit(request.user, unit.jalur,
-                                 lambda jalur: jalur[:depth] if len(jalur) >= depth else unit.jalur,
-                                 settings_row=settings_row)
-    for row, jalur in zip(rows, ([unit.jalur] if len(rows) > len(child_paths) else []) + child_paths):
+    counted = keaktifan.per_unit(request.user, unit.jalur, _branch(unit), settings_row=settings_row)
+    for row, jalur in _row_paths(unit, rows, child_paths):
         row["keaktifan"] = counted.get(jalur, keaktifan.Unit())
     total["keaktifan"] = keaktifan.Unit()
     # The days that define "aktif", said under the table.
