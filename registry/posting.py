@@ -183,7 +183,11 @@ def _instagram_items(node):
             yield f"butir {number}", None, "", "", None
             continue
         media = post.get("media") if isinstance(post.get("media"), list) and post.get("media") else [post]
-        first = media[0] if isinstance(media[0], dict) else {}
+        first = media[0]
+        # Public readers of these exports type a video post's media as a list of media.
+        if isinstance(first, list):
+            first = first[0] if first else {}
+        first = first if isinstance(first, dict) else {}
         moment = post.get("creation_timestamp") or first.get("creation_timestamp")
         title = post.get("title") or first.get("title") or ""
         yield f"butir {number}", _from_timestamp(moment), "", _fix_mojibake(title), None

@@ -138,9 +138,10 @@ def test_bad_files_are_refused_with_what_to_do(world, name, data, message):
 
 def test_items_without_a_time_or_out_of_range_are_refused_one_by_one(world):
     items = [{"media": [{"uri": "a.jpg"}]}, {"creation_timestamp": 946684800}, "rusak",
-             {"creation_timestamp": 4102444800}, {"creation_timestamp": int(FEED[0].timestamp())}]
+             {"creation_timestamp": 4102444800}, {"creation_timestamp": int(FEED[0].timestamp())},
+             {"media": [[{"uri": "v.mp4", "creation_timestamp": int(FEED[1].timestamp())}]]}]
     found = posting.read(json.dumps(items).encode(), "posts_1.json", world.humas)
-    assert len(found.items) == 1
+    assert [item.waktu for item in found.items] == FEED[:2]
     assert [why for _, why in found.refused] == [
         "waktu posting tidak terbaca",
         "waktu 01-01-2000 di luar rentang yang mungkin (sebelum 2004 atau di masa depan)",
