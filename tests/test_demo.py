@@ -7,6 +7,7 @@ from io import StringIO
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from registry import keaktifan
 from registry.models import AkunMedsos, Instansi, Kepatuhan, Pegawai, Posting, StatusKepegawaian
@@ -63,3 +64,19 @@ def test_running_it_again_changes_nothing(db):
     assert "tidak dimuat ulang" in output and "tidak dibuat" in output
     assert Pegawai.objects.get(pk=1).nama == "Diubah Petugas"
     assert User.objects.count() == 4
+
+
+def test_demo_keeps_its_own_dates_and_leaves_room_for_new_rows(db):
+    setup_demo()
+    # Saved in bulk, the fixture's creation dates survive: accounts were
+    # registered over the autumn, not all at the moment of loading.
+    created = set(AkunMedsos.objects.filter(pegawai__isnull=False).values_list("dibuat_pada__date", flat=True))
+    assert len(created) > 20
+    assert Pegawai.objects.filter(diubah_pada__date=timezone.localdate()).count() == 0
+    # The key sequences start past the fixture's rows (PostgreSQL would
+    # otherwise answer a clerk's first new row with a duplicate key).
+    unit = Instansi.objects.create(kode="BARU", nama="Unit Baru", induk=Instansi.objects.get(kode="DINKES"))
+    person = Pegawai.objects.filter(aktif=True).first()
+    account = AkunMedsos.objects.create(platform="instagram", username="akun.baru.demo", pegawai=person)
+    account.mengikuti.add(AkunMedsos.objects.filter(wajib_diikuti=True).first())
+    assert unit.pk > 22 and account.pk > 475
