@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DateTimeField, Sum
 from django.utils import timezone
 
@@ -51,9 +51,12 @@ DAY_FIELDS = ("terbit", "batas")
 PAST_DAYS = 90
 
 
+@transaction.atomic
 def load_demo():
     """The demo regency, its dates moved to end today, with what every write
-    path keeps stored (the fixture is saved raw, past them) and its past days."""
+    path keeps stored (the fixture is saved raw, past them) and its past days.
+    One transaction: the fixture's rows refer to rows further on, which the
+    database checks at its end."""
     shift = timezone.localdate() - STORY_ENDS
     objects = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
     for obj in objects:

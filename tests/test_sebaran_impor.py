@@ -179,3 +179,40 @@ def test_a_big_sheet_with_bad_rows_names_a_reason_for_each(client, sebaran, ani)
     download = client.get(reverse("admin:registry_buktisebar_import_rejected", args=[record.pk]))
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)[1:]
     assert len(rows) == counts["ditolak"] and all(row[-1] for row in rows)
+
+
+def test_a_sheet_checked_in_chunks_says_the_same_as_checked_at_once(client, sebaran, ani, monkeypatch):
+    """Rows repeating a proof many rows apart, or a proof already stored,
+    are found whatever the chunk they are checked in."""
+    from registry.impor import bukti
+    from tests.conftest import make_akun, make_pegawai, nip_pns
+
+    client.force_login(ani)
+    people = [make_pegawai(sebaran.tree.pkm, f"Bidan {n}", nip=nip_pns(born="19910101", seq=n + 1)) for n in range(12)]
+    for n, person in enumerate(people):
+        make_akun(person, "instagram", f"bidan.{n}")
+    lines = ["NIP;Konten;Tautan bukti"]
+    for n in range(24):
+        content = sebaran.k1 if n < 12 else sebaran.k3
+        story = f"https://www.instagram.com/stories/bidan.{n % 12}/33{n:017d}/"
+        lines.append(f"{people[n % 12].nip};{content.tautan};{story}")
+    lines.append(lines[2])  # row 3 again, 23 rows later
+    data = "\n".join(lines).encode()
+    before = BuktiSebar.objects.count()
+    preview = client.post(reverse("admin:registry_buktisebar_import"), {"berkas": SimpleUploadedFile("a.csv", data)})
+    confirm(client, "buktisebar", preview, hanya_valid="on")
+    assert BuktiSebar.objects.count() - before == 23
+    # Again without the first row, whose proof another row now replaces.
+    lines = [lines[0], *lines[2:], f"{people[0].nip};{sebaran.k1.tautan};https://www.instagram.com/stories/bidan.0/3399/"]
+    data = "\n".join(lines).encode()
+
+    said = {}
+    for size in (5000, 7):
+        monkeypatch.setattr(bukti, "CHECK_CHUNK", size)
+        preview = client.post(reverse("admin:registry_buktisebar_import"),
+                              {"berkas": SimpleUploadedFile("a.csv", data)})
+        said[size] = (preview.context["counts"], reasons(preview))
+    assert said[7] == said[5000]
+    counts, why = said[7]
+    assert counts["tetap"] == 22 and "sudah punya bukti lain" in why[26]
+    assert "tautan bukti yang sama juga ada di baris 2" in why[25] and "baris 25" in why[2]

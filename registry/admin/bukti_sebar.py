@@ -14,6 +14,7 @@ from registry.admin.impor_ekspor import ImporEkspor
 from registry.aturan_sebar import ProofRules, Usulan, as_sentence
 from registry.models import AkunMedsos, BuktiSebar, Hitungan, Konten, Pengaturan
 from registry.views import antrean_bukti, bukti
+from registry.views.dasar import KeysFirstPaginator
 
 # What a proof's form says about the fields a refusal concerns.
 FORM_FIELDS = ("pegawai", "konten", "tautan", "akun", "waktu")
@@ -194,6 +195,8 @@ class BuktiSebarAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
                     "bukti_tampil"]
     list_filter = [UnitBuktiFilter, KontenFilter, HitunganFilter, "hasil", "sumber", "sampel"]
     list_select_related = ["pegawai", "konten", "akun", "unit_pemilik"]
+    # An OPD's proofs grow with the registry; its page of 50 should not.
+    paginator = KeysFirstPaginator
     search_fields = ["pegawai__nama", "pegawai__nip", "tautan"]
     search_help_text = "Cari nama atau NIP pegawai, atau tautan bukti."
     autocomplete_fields = ["pegawai"]

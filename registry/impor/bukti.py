@@ -36,6 +36,9 @@ CONTENT_NUMBER = re.compile(r"^(?:konten\s*)?#?\s*(\d{1,10})$", re.I)
 LINK_IN_TEXT = re.compile(r"https?://\S+|(?:www\.)?(?:instagram|tiktok|facebook|x|twitter|youtube|threads)\.\w+/\S+",
                           re.I)
 WIDE = "konten:"
+# Rows checked at once: enough for a few batched queries per chunk, few
+# enough that what the rules read for them stays small (check_rows).
+CHECK_CHUNK = 5000
 
 
 def content_ref(text):
@@ -180,11 +183,59 @@ class BuktiSebarResource(RegistryResource):
             row.problems.append(["Tautan bukti", "tidak ada tautan bukti di baris ini"])
 
     def check_rows(self, plan):
+        """Each row's proofs against the rules, CHECK_CHUNK rows at a time:
+        what a chunk's rules read (staff, accounts, contents, stored proofs)
+        is let go before the next, so a long sheet's check holds one chunk's
+        worth besides the rows themselves. Two rows naming the same proof are
+        found across the whole sheet."""
         readable = [row for row in plan.rows if not row.problems]
-        staff, units = staff_by_identity(readable), UnitIndex(self.user)
-        contents = self._contents(readable)
-        proposals = []
+        units = UnitIndex(self.user)
+        by_pair, by_link = defaultdict(list), defaultdict(list)
+        # Rows already holding another proof of a content, said unless the
+        # row is refused for something else first (a duplicate in the sheet).
+        held = {}
+        for start in range(0, len(readable), CHECK_CHUNK):
+            chunk = readable[start:start + CHECK_CHUNK]
+            proposals = self._proposals(chunk, units)
+            rules = ProofRules(self.user, [p for _, _, p in proposals])
+            for row, column, proposal in proposals:
+                rules.check(proposal)
+                row.conflicts += [[column, message] for _, message in proposal.problems]
+            for row, column, proposal in proposals:
+                if not proposal.problems:
+                    by_pair[(proposal.konten_id, proposal.pegawai_id)].append(row)
+                    by_link[(proposal.post.platform, proposal.post.kode)].append(row)
+            for row, column, proposal in proposals:
+                if row.conflicts:
+                    continue
+                row.result.setdefault("new", [])
+                stored = rules.same_as_stored(proposal)
+                if stored is None:
+                    post = proposal.post
+                    row.result["new"].append([proposal.konten_id, proposal.akun, post.platform, post.kode, post.url,
+                                              proposal.waktu.isoformat() if proposal.waktu else None])
+                elif not stored[1]:
+                    held.setdefault(id(row), []).append([column, f"pegawai ini sudah punya bukti lain untuk konten "
+                                                                 f"ini ({stored[2] or 'tanpa tautan'}); hapus bukti "
+                                                                 f"lama di halaman pegawai bila ingin menggantinya"])
+        # A wide row's proofs may repeat its own pair or link: only groups of
+        # two rows or more are duplicates.
+        flag_duplicates({key: _unique(rows) for key, rows in by_pair.items() if len(rows) > 1}, "Konten")
+        flag_duplicates({key: _unique(rows) for key, rows in by_link.items() if len(rows) > 1}, "Tautan bukti")
         for row in readable:
+            if row.conflicts or "pegawai" not in row.result:
+                continue
+            row.conflicts += held.get(id(row), [])
+            if not row.conflicts:
+                row.action = BARU if row.result["new"] else TETAP
+
+    def _proposals(self, rows, units):
+        """(row, column, Usulan) of every proof the rows name, for the
+        employees and contents the user may see; a row naming neither gets
+        its conflict said."""
+        staff, contents = staff_by_identity(rows), self._contents(rows)
+        proposals = []
+        for row in rows:
             person = find_person(row, staff, units)
             if person is None:
                 continue
@@ -196,43 +247,10 @@ class BuktiSebarResource(RegistryResource):
                                                   "Anda; daftarkan kontennya dulu"])
                     continue
                 waktu = row.values["waktu"]
-                proposal = Usulan(person[0], konten, link, akun_nama=row.values["akun"],
-                                  platform=row.values["platform"],
-                                  waktu=timezone.datetime.fromisoformat(waktu) if waktu else None)
-                proposals.append((row, column, proposal))
-        rules = ProofRules(self.user, [p for _, _, p in proposals])
-        for row, column, proposal in proposals:
-            rules.check(proposal)
-            row.conflicts += [[column, message] for _, message in proposal.problems]
-        self._duplicates([(row, column, p) for row, column, p in proposals if not p.problems])
-        by_row = defaultdict(list)
-        for row, column, proposal in proposals:
-            by_row[id(row)].append((column, proposal))
-        for row in readable:
-            if row.conflicts or "pegawai" not in row.result:
-                continue
-            new = []
-            for column, proposal in by_row[id(row)]:
-                stored = rules.same_as_stored(proposal)
-                if stored is None:
-                    post = proposal.post
-                    new.append([proposal.konten_id, proposal.akun, post.platform, post.kode, post.url,
-                                proposal.waktu.isoformat() if proposal.waktu else None])
-                elif not stored[1]:
-                    row.conflicts.append([column, f"pegawai ini sudah punya bukti lain untuk konten ini "
-                                                  f"({stored[2] or 'tanpa tautan'}); hapus bukti lama di halaman "
-                                                  f"pegawai bila ingin menggantinya"])
-            row.result["new"] = new
-            if not row.conflicts:
-                row.action = BARU if new else TETAP
-
-    def _duplicates(self, proposals):
-        by_pair, by_link = defaultdict(list), defaultdict(list)
-        for row, column, p in proposals:
-            by_pair[(p.konten_id, p.pegawai_id)].append(row)
-            by_link[(p.post.platform, p.post.kode)].append(row)
-        flag_duplicates({key: _unique(rows) for key, rows in by_pair.items()}, "Konten")
-        flag_duplicates({key: _unique(rows) for key, rows in by_link.items()}, "Tautan bukti")
+                proposals.append((row, column, Usulan(person[0], konten, link, akun_nama=row.values["akun"],
+                                                      platform=row.values["platform"],
+                                                      waktu=timezone.datetime.fromisoformat(waktu) if waktu else None)))
+        return proposals
 
     def _contents(self, rows):
         """{ref: content pk} of the contents the rows name, among those the user sees."""
