@@ -79,13 +79,13 @@ def load_demo():
 
 def save_raw(objects):
     """What ``loaddata`` does with the fixture, a model at a time instead of
-    a row at a time: 2,900 rows in a fraction of a second where loaddata took
-    eight, half of it recounting owners on every follow set it saved, which
+    a row at a time: 2,900 rows in under a second where loaddata took eight,
+    half of it recounting owners on every follow set it saved, which
     ``refresh_all`` computes once afterwards. Like loaddata it sends no save
     signal, writes over a row already there, keeps the fixture's own creation
     dates and moves the primary key sequences past the rows it wrote."""
     rows = defaultdict(list)
-    follows = defaultdict(list)
+    links = defaultdict(list)  # many-to-many: the rows of each relation's table
     for saved in serializers.deserialize("python", objects):
         model = type(saved.object)
         rows[model].append(saved.object)
@@ -93,7 +93,7 @@ def save_raw(objects):
             relation = getattr(model, name)
             through = relation.through
             source, target = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
-            follows[through] += [through(**{f"{source}_id": saved.object.pk, f"{target}_id": pk}) for pk in targets]
+            links[through] += [through(**{f"{source}_id": saved.object.pk, f"{target}_id": pk}) for pk in targets]
     for model, objs in rows.items():
         meta = model._meta
         # bulk_create stamps auto_now(_add) fields with the present moment;
@@ -111,10 +111,10 @@ def save_raw(objects):
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s", kept)
-    for through, links in follows.items():
-        through.objects.bulk_create(links, batch_size=500)
+    for through, pairs in links.items():
+        through.objects.bulk_create(pairs, batch_size=500)
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [*rows, *follows]):
+        for sql in connection.ops.sequence_reset_sql(no_style(), [*rows, *links]):
             cursor.execute(sql)
 
 

@@ -26,7 +26,7 @@ def json_cell(value):
 
 
 # Slots: a province's sheet is tens of thousands of rows, each held until
-# the plan is stored; a per-row __dict__ was a tenth of their memory.
+# the plan is stored; none needs a __dict__ of its own.
 @dataclass(slots=True)
 class Row:
     number: int  # as Excel shows it
