@@ -201,10 +201,10 @@ class BuktiSebarResource(RegistryResource):
             for row, column, proposal in proposals:
                 rules.check(proposal)
                 row.conflicts += [[column, message] for _, message in proposal.problems]
-            for row, column, proposal in proposals:
                 if not proposal.problems:
                     by_pair[(proposal.konten_id, proposal.pegawai_id)].append(row)
                     by_link[(proposal.post.platform, proposal.post.kode)].append(row)
+            # Only once every proof of a row is checked: a row with one refused proof writes none.
             for row, column, proposal in proposals:
                 if row.conflicts:
                     continue
