@@ -18,11 +18,11 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils import formats, timezone
 
 from registry.models import Konten, RekapSebaran, RekapSebaranBulanan, RekapSebaranUnit, RekapUnit
-from registry.pohon import path_ids
+from registry.sql import AnyOf
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember"]
@@ -114,12 +114,12 @@ def active_staff(user, base_path, status=None):
 
 
 def binding(content_paths, unit_path):
-    """How many contents (``content_paths``: a Counter of their units' paths) bind a unit at ``unit_path``."""
-    ids = path_ids(unit_path)
-    prefix, n = "", 0
-    for pk in ids:
-        prefix += f"{pk:06d}/"
-        n += content_paths.get(prefix, 0)
+    """How many contents (``content_paths``: a Counter of their units' paths) bind a unit at ``unit_path``:
+    those of every prefix of its path, read off the string (thousands of units per page)."""
+    n, end = 0, unit_path.find("/")
+    while end != -1:
+        n += content_paths.get(unit_path[: end + 1], 0)
+        end = unit_path.find("/", end + 1)
     return n
 
 
@@ -194,20 +194,31 @@ def needs(user, base_path, periode, ambang, status=None, active=None):
     return found
 
 
+def by_need(needed, lookup):
+    """Q: rows of the units in ``needed`` whose ``tersebar`` compares with
+    the unit's need as ``lookup`` says (``lt``: below the share, ``gte``:
+    reached it); one array of units per need, whatever their number."""
+    groups = defaultdict(list)
+    for unit, (_, need) in needed.items():
+        groups[need].append(unit)
+    found = Q(pk__in=[])
+    for need, units in sorted(groups.items()):
+        found |= Q(AnyOf(F("instansi_id"), units), **{f"tersebar__{lookup}": need})
+    return found
+
+
 def below_share(user, base_path, bulan, ambang, status=None, active=None, needed=None):
     """How many active staff below ``base_path`` spread fewer of the month's
     contents than ``ambang`` % of those binding them: each unit's active
-    staff, less those the monthly counts say reached the share. ``active``
-    and ``needed``, when the caller read them already: ``active_staff`` and
+    staff, less those the monthly counts say reached the share (summed by
+    the database: a unit has a row per number spread). ``active`` and
+    ``needed``, when the caller read them already: ``active_staff`` and
     ``needs`` of the month."""
     active = active_staff(user, base_path, status) if active is None else active
     if needed is None:
         needed = needs(user, base_path, Periode.month_of(bulan), ambang, status, active)
-    below = sum(active[unit][1] for unit in needed)
-    counts = RekapSebaranBulanan.objects.filter(bulan=bulan.replace(day=1), instansi_id__in=list(needed))
+    counts = RekapSebaranBulanan.objects.filter(bulan=bulan.replace(day=1))
     if status:
         counts = counts.filter(status_kepegawaian=status)
-    for unit, tersebar, n in counts.values_list("instansi_id", "tersebar").annotate(n=Sum("jumlah")).order_by():
-        if tersebar >= needed[unit][1]:
-            below -= n
-    return below
+    reached = counts.filter(by_need(needed, "gte")).aggregate(n=Sum("jumlah"))["n"] or 0
+    return sum(active[unit][1] for unit in needed) - reached

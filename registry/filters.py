@@ -1,12 +1,14 @@
 """Filters of the evaluation lists and the recap, always inside the user's scope."""
 
+import html
+
 import django_filters
 from django import forms
 from django.db.models import F, Max, Min, Sum
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import formats, timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from registry.angka_sebar import Periode
@@ -75,14 +77,17 @@ class UnitSelect(forms.Select):
     A province holds thousands of units (7,036 in bench/skala_bench.py);
     Django renders each option through a template, which takes half a
     second for them on every page with a unit filter, and format_html per
-    option still 300 ms: each value and label is escaped once here instead.
+    option still 300 ms: each value and label is escaped once here instead,
+    by the standard library's html.escape, which django.utils.html.escape
+    wraps (the same text, without a lazy check and a SafeString per call:
+    54 ms → 14 ms for 7,038 options).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value)
         options = "".join(
-            f'<option value="{escape(v)}"{" selected" if str(v) == chosen else ""}>{escape(label)}</option>'
-            for v, label in self.choices
+            f'<option value="{html.escape(v)}"{" selected" if v == chosen else ""}>{html.escape(label)}</option>'
+            for v, label in ((str(v), str(label)) for v, label in self.choices)
         )
         attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
         return format_html("<select{}>{}</select>", attrs, mark_safe(options))

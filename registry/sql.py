@@ -1,8 +1,9 @@
 """Small pieces of set-based SQL shared by the models, the compliance
 writes and the reports."""
 
-from django.db.models import F, Func, Subquery
+from django.db.models import F, Func, Lookup, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 
 
 def subquery_count(queryset):
@@ -24,3 +25,27 @@ def chunked(values, size=1000):
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+class AnyOf(Lookup):
+    """``field IN (values)``, sent to PostgreSQL as ``field = ANY(%s)`` with
+    the values as one array parameter. A few thousand unit ids in an IN list
+    are thousands of placeholders for Django to compile and PostgreSQL to
+    parse and plan; one array is one value to bind. Elsewhere a plain IN.
+    Used as an expression: ``Q(AnyOf(F("instansi_id"), ids))``."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs, values):
+        super().__init__(lhs, sorted(set(values)))
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            return "1 = 0", []
+        if connection.vendor != "postgresql":
+            return In(self.lhs, self.rhs).as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # Of the column's own type: PostgreSQL hashes the array only for an
+        # operator of one type (psycopg would send small ids as int2[]).
+        return f"{lhs} = ANY(%s::{self.lhs.output_field.rel_db_type(connection)}[])", [*lhs_params, self.rhs]

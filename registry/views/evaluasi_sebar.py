@@ -10,10 +10,9 @@ is read from stored counts (angka_sebar), never by counting the list,
 except for such a period, whose count stops at ``COUNT_CAP``.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
@@ -107,12 +106,7 @@ def people(form, user):
         spread = subquery_count(BuktiSebar.objects.filter(
             pegawai=OuterRef("pk"), konten__in=periode.contents().values("pk"), hitungan__isnull=False))
         total = None
-    by_need = defaultdict(list)
-    for pk, (_, need) in needed.items():
-        by_need[need].append(pk)
-    below = Q(pk__in=[])
-    for need, units in sorted(by_need.items()):
-        below |= Q(instansi_id__in=units, tersebar__lt=need)
+    below = angka_sebar.by_need(needed, "lt")
     return staff.annotate(tersebar=spread).filter(below).order_by("instansi__jalur", "nama", "pk"), total
 
 
