@@ -71,6 +71,11 @@ def clerks(count, shape):
     handles = {platform: list(AkunMedsos.objects.filter(platform=platform, pegawai__isnull=False,
                                                         pegawai__instansi__jalur__startswith=regency.jalur)
                               .values_list("username", flat=True)[:3000]) for platform in ("instagram", "tiktok")}
+    # Each official account's followers among the staff, for the lists a Verifikator uploads (juru.follower_names).
+    followers = defaultdict(list)
+    for official, username in AkunMedsos.mengikuti.through.objects.filter(
+            to_akunmedsos__in=[pk for pk, _ in officials]).values_list("to_akunmedsos_id", "from_akunmedsos__username"):
+        followers[official].append(username)
     roles = [role for role, (share, _) in ROLES.items() for _ in range(round(share * count))]
     roles += ["operator"] * (count - len(roles))
     made = []
@@ -93,6 +98,8 @@ def clerks(count, shape):
             "unit_sinkron": sub.pk if sub else opd.pk,
             "pindah": [(sub.pk, [opd.pk, opds[(number + 1) % len(opds)].pk])] if sub else [],
         }
+        if role == "verifikator":
+            world["pengikut"] = dict(followers)
         mix = dict(ROLES[role][1])
         if not world["pindah"]:
             mix.pop("pindah", None)

@@ -227,9 +227,24 @@ def undo_check(juru, world, rng):
     return ("batal",) if "dibatalkan; periksa ulang" in following.body else None
 
 
+def follower_names(world, official, platform, rng):
+    """What an official account's export lists. Where the world knows the
+    account's followers (bench/beban.py's registry): them and as many
+    members of the public, with 2 % of the staff's accounts changed since
+    (followed or unfollowed: a list changes by a few a day, not by half).
+    Otherwise any 60 % of the platform's accounts, so that follows flip both
+    ways under concurrency (tests/test_serentak.py)."""
+    followers = world.get("pengikut", {}).get(official)
+    if followers is None:
+        return [name for name in world["akun"][platform] if rng.random() < 0.6]
+    changed = set(rng.sample(world["akun"][platform], len(world["akun"][platform]) // 50))
+    public = [f"warga.{official}.{n}" for n in range(len(followers))]
+    return sorted(changed.symmetric_difference(followers)) + public
+
+
 def follower_list(juru, world, rng):
     official, platform = rng.choice(world["resmi"])
-    names = [name for name in world["akun"][platform] if rng.random() < 0.6]
+    names = follower_names(world, official, platform, rng)
     file_name = f"pengikut-{uuid.uuid4().hex[:8]}.txt"
     url = f"/registry/akunmedsos/{official}/pengikut/"
     preview = juru.post("pengikut: unggah", url, [], files={"berkas": (file_name, "\n".join(names).encode())})
