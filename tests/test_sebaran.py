@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from registry import angka_sebar
 from registry import sebaran as spreading
 from registry.aturan_sebar import ProofRules, Usulan
-from registry.models import AkunMedsos, BuktiSebar, HasilBukti, Hitungan, Konten, Pengaturan
+from registry.models import AkunMedsos, BuktiSebar, HasilBukti, Hitungan, Konten, Pengaturan, SebaranBulanan
 from tests.conftest import make_akun, make_pegawai, verify
 from tests.data.make_sebaran import K1
 from tests.sebaran_world import make_konten, sebaran  # noqa: F401
@@ -186,6 +186,30 @@ def test_a_later_deadline_turns_late_proofs_into_on_time_ones(sebaran):
     sebaran.k1.wajib = False
     sebaran.k1.terbit = datetime.date(2026, 11, 30)
     sebaran.k1.save()
+    assert spreading.drift() == {}
+
+
+def test_wajib_toggled_moves_each_holders_month_by_one_content(sebaran, django_assert_max_num_queries):
+    proof = BuktiSebar.objects.create
+    proof(konten=sebaran.k1, pegawai=sebaran.siti, akun=sebaran.akun.siti_ig)
+    proof(konten=sebaran.k2, pegawai=sebaran.siti, akun=sebaran.akun.siti_tt)
+    proof(konten=sebaran.k1, pegawai=sebaran.rudi, akun=sebaran.akun.rudi_ig)
+    proof(konten=sebaran.k1, pegawai=sebaran.maya, akun=sebaran.akun.maya_ig, hasil=HasilBukti.TIDAK_SAH,
+          diperiksa_pada=timezone.now())
+
+    def spread():
+        return dict(SebaranBulanan.objects.values_list("pegawai__nama", "tersebar"))
+
+    assert spread() == {"Siti Rahayu": 2, "Rudi Hartono": 1}
+    sebaran.k1.wajib = False
+    # Whatever the number of holders: no query per employee or per proof.
+    with django_assert_max_num_queries(30):
+        sebaran.k1.save()
+    assert spread() == {"Siti Rahayu": 1}, "Rudi spread no other wajib content this month: his row goes"
+    assert spreading.drift() == {}
+    sebaran.k1.wajib = True
+    sebaran.k1.save()
+    assert spread() == {"Siti Rahayu": 2, "Rudi Hartono": 1}, "an invalid proof counts for no one"
     assert spreading.drift() == {}
 
 
