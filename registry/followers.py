@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from registry import arsip, handles, sheets
 from registry.kepatuhan import refresh_owners
-from registry.kunci import all_units, lock_units
+from registry.kunci import account_units, lock_units
 from registry.models import AkunMedsos, HasilVerifikasi, SumberVerifikasi, Verifikasi
 from registry.verifikasi import record_verification
 
@@ -236,11 +236,24 @@ def match(official, follower_list):
 def apply(official, result, pemeriksa, file_name, exported=None):
     """Set every registered account's follow of ``official`` and record the check.
 
-    The list is matched again once every unit is locked (registry.kunci):
-    accounts registered, deleted or moved since the preview are taken as
-    they are now, and ``result`` is brought up to date with what was applied."""
-    lock_units(all_units())
-    vars(result).update(vars(match(official, FollowerList(set(result.usernames), result.unreadable))))
+    The list is matched again once the units it changes are locked
+    (registry.kunci): those of the accounts whose follow it adds or removes,
+    and the official account's own, first as the preview found them, then
+    as the match under the lock finds them, until nothing new is named.
+    Accounts registered, deleted or moved since the preview are taken as
+    they are now, and ``result`` is brought up to date with what was
+    applied. Not every unit: a list that changes a few follows neither
+    waits for nor holds up the writes of the rest of the registry."""
+    listed = FollowerList(set(result.usernames), result.unreadable)
+    units, fresh = {official.instansi_id}, result
+    while True:
+        wanted = account_units(set(fresh.to_add) | set(fresh.to_remove)) | {official.instansi_id}
+        if fresh is not result and wanted <= units:
+            break
+        units |= wanted
+        lock_units(units)
+        fresh = match(official, listed)
+    vars(result).update(vars(fresh))
     through = AkunMedsos.mengikuti.through
     added = sorted(result.to_add)
     for start in range(0, len(added), BATCH):

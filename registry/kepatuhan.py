@@ -368,6 +368,8 @@ def account_changed(before, after):
 
 
 ACCOUNT_FIELDS = ["pegawai_id", "instansi_id", "platform", "wajib_diikuti", "hasil_terakhir"]
+# What AkunMedsos.refresh_status saves: the latest check.
+RESULT_FIELDS = {"hasil_terakhir", "diverifikasi_pada"}
 
 
 def _lock_for_account(pk, after=None):
@@ -421,6 +423,17 @@ def _pegawai_deleted(sender, instance, **kwargs):
 def _akun_before(sender, instance, raw, update_fields, **kwargs):
     instance._before = None
     if raw:
+        return
+    if instance.pegawai_id is None and update_fields is not None and set(update_fields) <= RESULT_FIELDS:
+        # An official account's latest result is nobody's compliance: its
+        # own unit is locked, not every unit whose staff must follow it (a
+        # follower list's check would otherwise lock the tree below a root account).
+        def owner():
+            stored = AkunMedsos.objects.filter(pk=instance.pk).values_list("pegawai_id", "instansi_id").first()
+            return owner_units(*stored, False) if stored else set()
+
+        lock_units_of(owner)
+        instance._before = AkunMedsos.objects.filter(pk=instance.pk).values_list(*ACCOUNT_FIELDS).first()
         return
     owner = (instance.pegawai_id, instance.instansi_id, instance.wajib_diikuti)
     instance._before = _lock_for_account(None if instance._state.adding else instance.pk, owner)

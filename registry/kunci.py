@@ -30,12 +30,14 @@ accounts were checked). So every write follows one protocol:
 
 Which units each write locks, and where: an employee saved or deleted (its
 old and new unit), an account saved or deleted (its owner's old and new
-unit; for a *wajib* official account, every unit below its owner), a check
+unit; for a *wajib* official account, every unit below its owner, but its
+own unit alone when only its latest result changes), a check
 saved or deleted, follows changed (the follower's unit): the receivers of
 registry.kepatuhan; a unit created or moved (its old and new ancestors and
 its subtree): the Instansi receiver there; the bulk writes lock themselves:
 the importers' ``write()``, ``verifikasi.record_bulk_result`` and
-``undo_verification``, ``followers.apply``, ``kepatuhan.refresh_all``.
+``undo_verification``, ``followers.apply`` (the units of the follows it
+changes), ``kepatuhan.refresh_all``.
 
 ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: a foreign-key check (a new
 employee or check naming the unit) takes ``FOR KEY SHARE``, which only

@@ -15,8 +15,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from registry import followers
+from registry.kunci import lock_units
 from registry.models import AkunMedsos, Verifikasi
-from tests.conftest import posted, recreate_roles, verify
+from tests.conftest import make_akun, posted, recreate_roles, verify
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="kunci baris hanya ada di PostgreSQL")
 
@@ -109,3 +111,35 @@ def test_a_check_of_an_account_deleted_meanwhile_finds_it_gone(transactional_db,
 
     assert answer().status_code == 404
     assert not Verifikasi.objects.exists()
+
+
+def test_a_follower_list_waits_only_for_the_units_whose_follows_it_changes(transactional_db, tree, staff, vina):
+    official = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
+    held = Held(lambda: lock_units([tree.disdik.pk]))
+
+    def apply_in_thread(usernames):
+        outcome = {}
+
+        def run():
+            try:
+                result = followers.match(official, followers.FollowerList(set(usernames), 0))
+                followers.apply(official, result, vina, "pengikut.txt")
+                outcome["done"] = True
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(5)
+        return thread, outcome
+
+    # Siti is in Dinas Kesehatan: nothing of Dinas Pendidikan, held by another write, changes.
+    thread, outcome = apply_in_thread(["siti.rahayu"])
+    assert outcome.get("done"), "daftar pengikut menunggu unit yang tidak diubahnya"
+    # Maya is in Dinas Pendidikan: this one waits for the write there.
+    thread, outcome = apply_in_thread(["siti.rahayu", "maya.sari"])
+    assert thread.is_alive() and not outcome, "daftar pengikut tidak menunggu unit yang diubahnya"
+    held.release()
+    thread.join(10)
+    assert outcome.get("done")
+    assert set(official.pengikut.values_list("username", flat=True)) == {"siti.rahayu", "maya.sari"}
