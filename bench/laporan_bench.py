@@ -109,7 +109,8 @@ def main():
     found = followers.FollowerList(names, 0)
     seconds, queries, result = timed(lambda: followers.match(humas, found))
     results.append((f"match a {len(names):,}-name follower list", seconds, queries, result))
-    seconds_apply, queries_apply, _ = timed(lambda: followers.apply(humas, result, user, "bench"))
+    seconds_apply, queries_apply, _ = timed(lambda: followers.apply(humas, found, user, "bench",
+                                                                    units=followers.changed_units(result)))
     results.append((f"apply it ({len(result.to_add):,} follows added, {len(result.to_remove):,} removed)",
                     seconds_apply, queries_apply, None))
 

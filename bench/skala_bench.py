@@ -162,8 +162,7 @@ def writes(shape, employees):
     humas = AkunMedsos.objects.get(pk=1)
 
     def follower_list():
-        result = followers.match(humas, followers.FollowerList(names, 0))
-        followers.apply(humas, result, ani, "pengikut.zip")
+        followers.apply(humas, followers.FollowerList(names, 0), ani, "pengikut.zip")
 
     measured["Daftar pengikut (nama = setengah jumlah pegawai)"] = timed(follower_list)[0]
 

@@ -232,28 +232,31 @@ def match(official, follower_list):
     )
 
 
-@transaction.atomic
-def apply(official, result, pemeriksa, file_name, exported=None):
-    """Set every registered account's follow of ``official`` and record the check.
+def changed_units(result):
+    """The units whose staff's follows a matched list (``result``) changes."""
+    return account_units(set(result.to_add) | set(result.to_remove))
 
-    The list is matched again once the units it changes are locked
+
+@transaction.atomic
+def apply(official, listed, pemeriksa, file_name, exported=None, units=()):
+    """Set every registered account's follow of ``official`` from the
+    follower list ``listed`` and record the check; returns the Match applied.
+
+    The list is matched once the units it changes are locked
     (registry.kunci): those of the accounts whose follow it adds or removes,
-    and the official account's own, first as the preview found them, then
-    as the match under the lock finds them, until nothing new is named.
-    Accounts registered, deleted or moved since the preview are taken as
-    they are now, and ``result`` is brought up to date with what was
-    applied. Not every unit: a list that changes a few follows neither
-    waits for nor holds up the writes of the rest of the registry."""
-    listed = FollowerList(set(result.usernames), result.unreadable)
-    units, fresh = {official.instansi_id}, result
-    while True:
-        wanted = account_units(set(fresh.to_add) | set(fresh.to_remove)) | {official.instansi_id}
-        if fresh is not result and wanted <= units:
-            break
-        units |= wanted
-        lock_units(units)
-        fresh = match(official, listed)
-    vars(result).update(vars(fresh))
+    and the official account's own; first ``units``, those the preview found
+    (``changed_units``), then, when the match under the lock names more (an
+    account registered or moved since), those too, matched again. Accounts
+    registered, deleted or moved since the preview are taken as they are
+    now. Not every unit: a list that changes a few follows neither waits
+    for nor holds up the writes of the rest of the registry."""
+    locked = set()
+    wanted = set(units) | {official.instansi_id}
+    while not wanted <= locked:
+        locked |= wanted
+        lock_units(locked)
+        result = match(official, listed)
+        wanted = changed_units(result) | {official.instansi_id}
     through = AkunMedsos.mengikuti.through
     added = sorted(result.to_add)
     for start in range(0, len(added), BATCH):
@@ -268,7 +271,7 @@ def apply(official, result, pemeriksa, file_name, exported=None):
         ).delete()
     # Write path: a follower list applied.
     refresh_owners(added + removed)
-    return record_verification(
+    record_verification(
         official,
         pemeriksa,
         HasilVerifikasi.VALID,
@@ -282,3 +285,4 @@ def apply(official, result, pemeriksa, file_name, exported=None):
             f"tidak terdaftar."
         ),
     )
+    return result

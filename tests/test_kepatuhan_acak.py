@@ -229,8 +229,7 @@ class Writes(RuleBasedStateMachine):
         if official is None:
             return
         names = set(AkunMedsos.objects.filter(pk__in=[a.pk for a in chosen]).values_list("username", flat=True))
-        result = followers.match(official, followers.FollowerList(names | {"warga.lain"}, 0))
-        followers.apply(official, result, self.ani, "pengikut.txt")
+        followers.apply(official, followers.FollowerList(names | {"warga.lain"}, 0), self.ani, "pengikut.txt")
 
     # Official accounts -------------------------------------------------------
 

@@ -157,8 +157,7 @@ def test_follower_list_applied(world, vina):
     # Siti is absent from DINKES's new list; Baru's valid account appears in it.
     verify(make_akun(world.baru, "instagram", "pegawai.baru"), "VALID", [world.humas], checked=[])
     assert stored(world.baru) == K.BELUM_MENGIKUTI
-    result = followers.match(world.dinkes_ig, followers.FollowerList({"pegawai.baru", "warga.lain"}, 0))
-    followers.apply(world.dinkes_ig, result, vina, "pengikut.txt")
+    followers.apply(world.dinkes_ig, followers.FollowerList({"pegawai.baru", "warga.lain"}, 0), vina, "pengikut.txt")
     assert (stored(world.siti), stored(world.baru)) == (K.BELUM_MENGIKUTI, K.PATUH)
     assert counted(world.tree.dinkes) == {K.BELUM_MENGIKUTI: 1}
 

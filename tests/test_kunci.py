@@ -122,8 +122,7 @@ def test_a_follower_list_waits_only_for_the_units_whose_follows_it_changes(trans
 
         def run():
             try:
-                result = followers.match(official, followers.FollowerList(set(usernames), 0))
-                followers.apply(official, result, vina, "pengikut.txt")
+                followers.apply(official, followers.FollowerList(set(usernames), 0), vina, "pengikut.txt")
                 outcome["done"] = True
             finally:
                 connection.close()

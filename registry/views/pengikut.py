@@ -37,15 +37,17 @@ def pengikut(request, pk):
         record = pratinjau.open_preview(request.user, request.POST["impor"], JenisImpor.PENGIKUT)
         options = Plan.load(record.rencana).options
         exported = options.get("diunduh") and datetime.date.fromisoformat(options["diunduh"])
-        result = followers.match(official, followers.FollowerList(set(options["usernames"]), 0))
+        listed = followers.FollowerList(set(options["usernames"]), 0)
         if "batal" in request.POST:
             pratinjau.close_import(record, StatusImpor.DIBATALKAN)
             messages.info(request, "Impor daftar pengikut dibatalkan; tidak ada yang berubah.")
-        elif followers.dropped(result.followers, last) and not request.POST.get("turun_diperiksa"):
-            context.update(_follower_preview(record, result, last, exported), turun_belum_dicentang=True)
+        elif followers.dropped(len(listed.usernames), last) and not request.POST.get("turun_diperiksa"):
+            context.update(_follower_preview(record, followers.match(official, listed), last, exported),
+                           turun_belum_dicentang=True)
             return TemplateResponse(request, "admin/registry/pengikut.html", context)
         else:
-            followers.apply(official, result, request.user, record.nama_berkas, exported)
+            result = followers.apply(official, listed, request.user, record.nama_berkas, exported,
+                                     units=options.get("unit", ()))
             _close_followers(record, result)
             messages.success(
                 request,
@@ -67,6 +69,8 @@ def pengikut(request, pk):
             result = followers.match(official, found)
             plan = Plan(JenisImpor.PENGIKUT, upload.name, [], [], {
                 "usernames": sorted(found.usernames), "diunduh": found.exported and found.exported.isoformat(),
+                # Locked first when it is applied (followers.apply).
+                "unit": sorted(followers.changed_units(result) - {None}),
             })
             record = Impor.objects.create(
                 pengguna=request.user, jenis=JenisImpor.PENGIKUT, nama_berkas=upload.name[:255],

@@ -53,5 +53,5 @@ class Command(BaseCommand):
                 f"Jumlah pengikut turun dari {last[0]} menjadi {result.followers}; periksa bahwa berkasnya lengkap "
                 "dan untuk akun yang benar, lalu ulangi dengan --turun-diperiksa."
             )
-        followers.apply(official, result, None, file.name, found.exported)
+        followers.apply(official, found, None, file.name, found.exported, units=followers.changed_units(result))
         self.stdout.write(self.style.SUCCESS("Daftar pengikut diterapkan."))
