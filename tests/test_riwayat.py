@@ -113,8 +113,9 @@ def test_checks_name_the_queue_the_bulk_result_and_the_follower_list(client, sta
                  "hasil": "TIDAK_AKTIF"})
     assert Verifikasi.history.filter(history_change_reason="hasil massal", history_user=vina).count() == 1
 
-    result = followers.match(humas, followers.FollowerList({akun.username}, 0))
-    check = followers.apply(humas, result, vina, "pengikut.txt")
+    applied = followers.apply(humas, followers.FollowerList({akun.username}, 0), vina, "pengikut.txt")
+    assert applied.to_add == {akun.pk}
+    check = Verifikasi.objects.get(akun=humas)
     assert Verifikasi.history.filter(id=check.pk, history_change_reason="daftar pengikut pengikut.txt").exists()
     assert "daftar pengikut pengikut.txt" in rows(history(client, vina, "verifikasi", check.pk))
 
