@@ -244,9 +244,9 @@ def wajib_toggled(konten):
 
     The one place that adds and subtracts instead of recounting from the
     proofs: a root content binds everyone, and recounting each holder's
-    months from all their proofs took 14.7 s at 100,000 employees (about
-    2½ minutes at 1M; bench/skala_bench.py), where moving each holder's
-    row by one is a single UPDATE. ``drift`` proves it like every count."""
+    months from all their proofs took 22 to 26 s at 100,000 employees
+    (minutes at 1M), moving each holder's row by one 2 s
+    (bench/skala_bench.py, same registry). ``drift`` proves it like every count."""
     month = konten.terbit.replace(day=1)
     proofs = BuktiSebar.objects.filter(konten=konten).order_by()
     units = lock_units_of(lambda: set(proofs.values_list("unit_pemilik_id", flat=True).distinct()))
