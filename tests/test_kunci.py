@@ -55,13 +55,22 @@ class Held:
 
 def as_clerk(user, method, url, data=None):
     """A request in a thread of its own, started now; ``answer()`` waits for its response."""
+
+    def request():
+        client = Client()
+        client.force_login(user)
+        return getattr(client, method)(url, data)
+
+    return in_thread(request)
+
+
+def in_thread(work):
+    """``work()`` in a thread of its own, started now; ``answer()`` waits for what it returns."""
     result = {}
 
     def run():
         try:
-            client = Client()
-            client.force_login(user)
-            result["response"] = getattr(client, method)(url, data)
+            result["response"] = work()
         except Exception as error:  # noqa: BLE001 - the test reports what the request raised
             result["error"] = error
         finally:
@@ -117,28 +126,18 @@ def test_a_follower_list_waits_only_for_the_units_whose_follows_it_changes(trans
     official = make_akun(tree.pemda, "instagram", "humas.uji", wajib_diikuti=True)
     held = Held(lambda: lock_units([tree.disdik.pk]))
 
-    def apply_in_thread(usernames):
-        outcome = {}
-
-        def run():
-            try:
-                followers.apply(official, followers.FollowerList(set(usernames), 0), vina, "pengikut.txt")
-                outcome["done"] = True
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join(5)
-        return thread, outcome
+    def apply_list(*usernames):
+        return in_thread(lambda: followers.apply(official, followers.FollowerList(set(usernames), 0), vina,
+                                                 "pengikut.txt"))
 
     # Siti is in Dinas Kesehatan: nothing of Dinas Pendidikan, held by another write, changes.
-    thread, outcome = apply_in_thread(["siti.rahayu"])
-    assert outcome.get("done"), "daftar pengikut menunggu unit yang tidak diubahnya"
+    thread, answer = apply_list("siti.rahayu")
+    thread.join(5)
+    assert not thread.is_alive(), "daftar pengikut menunggu unit yang tidak diubahnya"
+    assert answer().to_add == {staff.siti.akun.get().pk}
     # Maya is in Dinas Pendidikan: this one waits for the write there.
-    thread, outcome = apply_in_thread(["siti.rahayu", "maya.sari"])
-    assert thread.is_alive() and not outcome, "daftar pengikut tidak menunggu unit yang diubahnya"
+    thread, answer = apply_list("siti.rahayu", "maya.sari")
+    assert thread.is_alive(), "daftar pengikut tidak menunggu unit yang diubahnya"
     held.release()
-    thread.join(10)
-    assert outcome.get("done")
+    assert answer().to_add == {staff.maya.akun.get().pk}
     assert set(official.pengikut.values_list("username", flat=True)) == {"siti.rahayu", "maya.sari"}
