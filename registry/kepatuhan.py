@@ -372,13 +372,15 @@ ACCOUNT_FIELDS = ["pegawai_id", "instansi_id", "platform", "wajib_diikuti", "has
 RESULT_FIELDS = {"hasil_terakhir", "diverifikasi_pada"}
 
 
-def _lock_for_account(pk, after=None):
+def _lock_for_account(pk, after=None, required=True):
     """Lock what saving (``after``: its new pegawai, instansi, wajib) or deleting
-    (None) the account ``pk`` touches; its stored values, read under the lock."""
+    (None) the account ``pk`` touches; its stored values, read under the lock.
+    ``required``: whether the write can change what staff must follow (see
+    ``concerned_units``)."""
     def read():
         units = owner_units(*after) if after else set()
         if pk is not None:
-            units |= concerned_units([pk])
+            units |= concerned_units([pk], required)
         return units
 
     lock_units_of(read)
@@ -424,19 +426,12 @@ def _akun_before(sender, instance, raw, update_fields, **kwargs):
     instance._before = None
     if raw:
         return
-    if instance.pegawai_id is None and update_fields is not None and set(update_fields) <= RESULT_FIELDS:
-        # An official account's latest result is nobody's compliance: its
-        # own unit is locked, not every unit whose staff must follow it (a
-        # follower list's check would otherwise lock the tree below a root account).
-        def owner():
-            stored = AkunMedsos.objects.filter(pk=instance.pk).values_list("pegawai_id", "instansi_id").first()
-            return owner_units(*stored, False) if stored else set()
-
-        lock_units_of(owner)
-        instance._before = AkunMedsos.objects.filter(pk=instance.pk).values_list(*ACCOUNT_FIELDS).first()
-        return
-    owner = (instance.pegawai_id, instance.instansi_id, instance.wajib_diikuti)
-    instance._before = _lock_for_account(None if instance._state.adding else instance.pk, owner)
+    # An official account's latest result is nobody's compliance: its own
+    # unit is locked, not every unit whose staff must follow it (a follower
+    # list's check would otherwise lock the tree below a root account).
+    required = update_fields is None or not set(update_fields) <= RESULT_FIELDS
+    owner = (instance.pegawai_id, instance.instansi_id, instance.wajib_diikuti and required)
+    instance._before = _lock_for_account(None if instance._state.adding else instance.pk, owner, required)
     if update_fields is None or "unit_pemilik" in update_fields:
         # From the owner's row as it is under the lock, not as loaded earlier.
         instance.unit_pemilik_id = instance.instansi_id or (

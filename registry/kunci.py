@@ -102,15 +102,17 @@ def owner_units(pegawai_id, instansi_id, wajib):
     return set()
 
 
-def concerned_units(akun_ids):
-    """The units that saving or deleting the accounts changes, as they are now."""
+def concerned_units(akun_ids, required=True):
+    """The units that saving or deleting the accounts changes, as they are now;
+    without ``required``, a wajib official account's own unit, not every unit
+    below it (a change of its latest result alone concerns nobody's compliance)."""
     rows = []
     for chunk in chunked(akun_ids):
         rows += AkunMedsos.objects.filter(pk__in=chunk).values_list("pegawai_id", "instansi_id", "wajib_diikuti")
     units = staff_units([pegawai for pegawai, _, _ in rows if pegawai])
     for pegawai, instansi, wajib in rows:
         if not pegawai:
-            units |= owner_units(None, instansi, wajib)
+            units |= owner_units(None, instansi, wajib and required)
     return units
 
 

@@ -250,13 +250,12 @@ def wajib_toggled(konten):
     month = konten.terbit.replace(day=1)
     proofs = BuktiSebar.objects.filter(konten=konten).order_by()
     units = lock_units_of(lambda: set(proofs.values_list("unit_pemilik_id", flat=True).distinct()))
-    holders = proofs.filter(hitungan__isnull=False).values("pegawai_id")
-    rows = SebaranBulanan.objects.filter(bulan=month, pegawai_id__in=holders)
+    counted = proofs.filter(hitungan__isnull=False)
+    rows = SebaranBulanan.objects.filter(bulan=month, pegawai_id__in=counted.values("pegawai_id"))
     cells = set(rows.values_list("instansi_id", "bulan").distinct())
     if konten.wajib:
         rows.update(tersebar=F("tersebar") + 1)
-        first = proofs.filter(hitungan__isnull=False).exclude(
-            pegawai_id__in=SebaranBulanan.objects.filter(bulan=month).values("pegawai_id"))
+        first = counted.exclude(pegawai_id__in=SebaranBulanan.objects.filter(bulan=month).values("pegawai_id"))
         new = [SebaranBulanan(pegawai_id=p, bulan=month, instansi_id=u, status_kepegawaian=s, tersebar=1)
                for p, u, s in first.values_list("pegawai_id", "pegawai__instansi_id", "pegawai__status_kepegawaian")]
         SebaranBulanan.objects.bulk_create(new, batch_size=2000)
