@@ -35,7 +35,9 @@ own unit alone when only its latest result changes), a check
 saved or deleted, follows changed (the follower's unit): the receivers of
 registry.kepatuhan; a unit created or moved (its old and new ancestors and
 its subtree): the Instansi receiver there; the bulk writes lock themselves:
-the importers' ``write()``, ``verifikasi.record_bulk_result`` and
+the importers' ``write()`` (a proofs sheet, written a window at a time,
+locks every unit of the staff it names before its first window),
+``verifikasi.record_bulk_result`` and
 ``undo_verification``, ``followers.apply`` (the units of the follows it
 changes), ``kepatuhan.refresh_all``.
 

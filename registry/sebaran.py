@@ -27,7 +27,7 @@ forgot an earlier one cannot leave a count wrong. The write paths:
 - a content's account, date, deadline or *wajib* changed: the Konten receivers
   (*wajib* alone: ``wajib_toggled``, which moves monthly counts by one);
 - a unit moved with its subtree: the ``tree_changed`` receiver;
-- imports: the resources' ``write()`` (proofs through ``proofs_added``, rosters);
+- imports: the resources' ``write()`` (proofs through ``AddedProofs``, rosters);
 - a fixture loaded raw, a backup restored: ``refresh_all_spread``
   (``siapkan_demo``, ``periksa_sebaran --perbaiki``).
 
@@ -168,37 +168,47 @@ def refresh_spread(pegawai_ids, left=(), pairs=()):
 
 
 @transaction.atomic
-def proofs_added(proof_ids):
-    """After proofs were inserted in bulk (an import, its units locked):
-    their counts, their employees' monthly rows, their pairs and cells.
-    New proofs can only add to what their employees spread, so the monthly
-    rows grow by what they add instead of being counted again."""
-    pairs, added = set(), defaultdict(int)
-    for chunk in chunked(sorted(proof_ids)):
-        proofs = BuktiSebar.objects.filter(pk__in=chunk)
-        pairs |= _rewrite(proofs)
-        for pegawai, bulan, unit, status, n in monthly_counts(proofs):
-            added[(pegawai, bulan, unit, status)] += n
-    cells = {(unit, bulan) for _, bulan, unit, _ in added}
-    by_staff = defaultdict(list)
-    for (pegawai, bulan, unit, status), n in added.items():
-        by_staff[pegawai].append((bulan, unit, status, n))
-    for chunk in chunked(sorted(by_staff)):
-        stored = {(row.pegawai_id, row.bulan): row for row in SebaranBulanan.objects.filter(pegawai_id__in=chunk)}
-        grown, new = [], []
-        for pegawai in chunk:
-            for bulan, unit, status, n in by_staff[pegawai]:
-                row = stored.get((pegawai, bulan))
-                if row is None:
-                    new.append(SebaranBulanan(pegawai_id=pegawai, bulan=bulan, instansi_id=unit,
-                                              status_kepegawaian=status, tersebar=n))
-                else:
-                    row.tersebar += n
-                    grown.append(row)
-        SebaranBulanan.objects.bulk_update(grown, ["tersebar"], batch_size=1000)
-        SebaranBulanan.objects.bulk_create(new, batch_size=2000)
-    recount_pairs(pairs)
-    recount_cells(cells)
+class AddedProofs:
+    """Proofs inserted in bulk (an import, its units locked), a batch at a
+    time (the import's windows): each
+    batch's counts and monthly rows as it comes (new proofs can only add to
+    what their employees spread, so the monthly rows grow by what they add
+    instead of being counted again), the pairs and cells they touch counted
+    once at the end (``finish``), not once a batch."""
+
+    def __init__(self):
+        self.pairs, self.cells = set(), set()
+
+    def add(self, proof_ids):
+        added = defaultdict(int)
+        for chunk in chunked(sorted(proof_ids)):
+            proofs = BuktiSebar.objects.filter(pk__in=chunk)
+            self.pairs |= _rewrite(proofs)
+            for pegawai, bulan, unit, status, n in monthly_counts(proofs):
+                added[(pegawai, bulan, unit, status)] += n
+        self.cells |= {(unit, bulan) for _, bulan, unit, _ in added}
+        by_staff = defaultdict(list)
+        for (pegawai, bulan, unit, status), n in added.items():
+            by_staff[pegawai].append((bulan, unit, status, n))
+        for chunk in chunked(sorted(by_staff)):
+            stored = {(row.pegawai_id, row.bulan): row
+                      for row in SebaranBulanan.objects.filter(pegawai_id__in=chunk)}
+            grown, new = [], []
+            for pegawai in chunk:
+                for bulan, unit, status, n in by_staff[pegawai]:
+                    row = stored.get((pegawai, bulan))
+                    if row is None:
+                        new.append(SebaranBulanan(pegawai_id=pegawai, bulan=bulan, instansi_id=unit,
+                                                  status_kepegawaian=status, tersebar=n))
+                    else:
+                        row.tersebar += n
+                        grown.append(row)
+            SebaranBulanan.objects.bulk_update(grown, ["tersebar"], batch_size=1000)
+            SebaranBulanan.objects.bulk_create(new, batch_size=2000)
+
+    def finish(self):
+        recount_pairs(self.pairs)
+        recount_cells(self.cells)
 
 
 def accounts_changed(akun_ids):

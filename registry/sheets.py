@@ -16,6 +16,7 @@ import csv
 import datetime
 import functools
 import io
+import itertools
 import math
 import re
 import tempfile
@@ -53,10 +54,12 @@ class Table:
     columns: dict  # canonical name -> column index
     headers: list  # the header row as written
     header_row: int  # Excel row number of the header
-    rows: list  # (Excel row number, [cell, ...]) for every non-blank row
+    rows: object  # (Excel row number, [cell, ...]) for every non-blank row, read as iterated
     unknown: list = field(default_factory=list)  # headers not recognised
     # (Excel row, column index) of formula cells Excel never calculated.
     uncalculated: set = field(default_factory=set)
+    # How many data rows there are at most (a progress bar's end).
+    total: int = 0
 
     def cell(self, cells, name):
         index = self.columns.get(name)
@@ -106,14 +109,23 @@ def read_table(data, filename, aliases, expected, recognised=None):
     ``aliases`` maps normalised header text to a field name, to tell the
     header row from the title rows above it; ``recognised(text)`` names
     headers no alias knows (a content's link heading a column); ``expected``
-    names the columns for the clerk when no header row is found.
+    names the columns for the clerk when no header row is found. The data
+    rows are read as they are used (``Table.rows`` is an iterator), so a
+    long sheet is never held whole as Python lists.
     """
     check_bytes(data)
-    rows, uncalculated, merged = read_rows(data, filename)
-    return _find_header(rows, aliases, expected, uncalculated, merged, recognised)
+    rows, uncalculated, merged, total = _stream_rows(data, filename)
+    return _find_header(rows, aliases, expected, uncalculated, merged, total, recognised)
 
 
 def read_rows(data, filename):
+    """(rows, uncalculated, merged): every row of the first visible sheet, as lists."""
+    rows, uncalculated, merged, _ = _stream_rows(data, filename)
+    return list(rows), uncalculated, merged
+
+
+def _stream_rows(data, filename):
+    """(row iterator, uncalculated, merged, how many rows at most)."""
     if data.startswith(b"PK\x03\x04"):
         return _read_workbook(data, _check_zip(data))
     if data.startswith(OLE_MAGIC):
@@ -129,7 +141,8 @@ def read_rows(data, filename):
             f"Berkas {filename} bernama .xlsx tetapi isinya bukan berkas Excel; buka di Excel lalu "
             f"simpan ulang sebagai Buku Kerja Excel (.xlsx)."
         )
-    return _read_csv(data), set(), []
+    text = decode(data)
+    return _read_csv(text), set(), [], text.count("\n") + 1
 
 
 def _check_zip(data):
@@ -167,17 +180,32 @@ def _read_workbook(data, archive):
         if not visible:
             raise FileRejected("Buku kerja ini tidak memiliki lembar kerja yang terlihat.")
         sheet = workbook.get_sheet_by_index(visible[0])
-        rows = sheet.to_python(skip_empty_area=False)
         merged = sheet.merged_cell_ranges or []
+        top, left = sheet.start or (0, 0)
     except FileRejected:
         raise
     except Exception:
-        raise FileRejected(
-            "Berkas Excel tidak dapat dibaca: rusak, dilindungi kata sandi, atau bukan buku kerja. "
-            "Buka di Excel, hapus kata sandinya bila ada, simpan sebagai .xlsx lalu unggah lagi."
-        ) from None
+        raise FileRejected(UNREADABLE_WORKBOOK) from None
     uncalculated = _uncalculated_formulas(archive, visible[0]) if archive else set()
-    return rows, uncalculated, merged
+    return _sheet_rows(sheet, top, left), uncalculated, merged, top + sheet.height
+
+
+UNREADABLE_WORKBOOK = (
+    "Berkas Excel tidak dapat dibaca: rusak, dilindungi kata sandi, atau bukan buku kerja. "
+    "Buka di Excel, hapus kata sandinya bila ada, simpan sebagai .xlsx lalu unggah lagi."
+)
+
+
+def _sheet_rows(sheet, top, left):
+    """The sheet's rows from A1, as Excel numbers them, each converted only
+    when it is reached (the sheet's used area starts at ``top``, ``left``)."""
+    for _ in range(top):
+        yield []
+    try:
+        for cells in sheet.iter_rows():
+            yield [None] * left + cells if left else cells
+    except Exception:
+        raise FileRejected(UNREADABLE_WORKBOOK) from None
 
 
 _UNCALCULATED = re.compile(
@@ -200,18 +228,32 @@ def _uncalculated_formulas(archive, index):
         if target is None:
             target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rel_id}"', rels)
         path = target.group(1).lstrip("/")
-        xml = archive.read(path if path.startswith("xl/") else f"xl/{path}")
+        return _formulas_without_value(archive, path if path.startswith("xl/") else f"xl/{path}")
     except (KeyError, IndexError, AttributeError, *ZIP_ERRORS):
         # The cells were read already; only the check for formulas without
         # a stored value is lost on an archive zipfile cannot open.
         return set()
-    found = set()
-    for letters, row in _UNCALCULATED.findall(xml):
-        column = 0
-        for letter in letters.decode():
-            column = column * 26 + ord(letter) - 64
-        found.add((int(row), column - 1))
-    return found
+
+
+def _formulas_without_value(archive, member, size=1 << 20):
+    """The sheet's XML read a megabyte at a time (a 50,000-row sheet's is
+    tens of megabytes), each block scanned up to its last cell's start."""
+    found, pending = set(), b""
+    with archive.open(member) as stream:
+        while True:
+            block = stream.read(size)
+            text = pending + block
+            cut = text.rfind(b"<c ") if block else len(text)
+            # No cell starts here: only a "<c" cut in two can continue.
+            cut = len(text) - 2 if cut < 0 else cut
+            for letters, row in _UNCALCULATED.findall(text, 0, cut):
+                column = 0
+                for letter in letters.decode():
+                    column = column * 26 + ord(letter) - 64
+                found.add((int(row), column - 1))
+            pending = text[cut:]
+            if not block:
+                return found
 
 
 def decode(data):
@@ -226,9 +268,10 @@ def decode(data):
         return data.decode("cp1252", "replace")
 
 
-def _read_csv(data):
-    text = decode(data)
-    sample = [line for line in text.splitlines()[:50] if line.strip()]
+def _read_csv(text):
+    # The delimiter is judged by the first 50 lines, never splitting the whole file.
+    head = text[:1 << 16].splitlines()
+    sample = [line for line in head[:50 if len(text) <= 1 << 16 else -1][:50] if line.strip()]
     best, best_score, reader = ",", -1, None
     try:
         for delimiter in (";", ",", "\t"):
@@ -238,7 +281,7 @@ def _read_csv(data):
             if score > best_score:
                 best, best_score = delimiter, score
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
-        return list(reader)
+        yield from reader
     except csv.Error:
         # csv refuses a field over 131,072 characters: an unclosed quote
         # swallowing the rest of the file, or a pasted document.
@@ -273,9 +316,12 @@ def header_name(text, aliases):
     return None
 
 
-def _find_header(rows, aliases, expected, uncalculated, merged, recognised=None):
+def _find_header(rows, aliases, expected, uncalculated, merged, total, recognised=None):
+    rows = iter(rows)
+    # The rows searched, and the two a header block may take below its last.
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 2))
     best = None
-    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, cells in enumerate(head[:HEADER_SEARCH_ROWS]):
         found = {header_name(text, aliases) or (text if recognised and recognised(text) else None)
                  for text in cells if isinstance(text, str)} - {None}
         if len(found) >= 2 and (best is None or len(found) > best[1]):
@@ -287,18 +333,20 @@ def _find_header(rows, aliases, expected, uncalculated, merged, recognised=None)
             f"Unduh templat untuk contoh susunannya."
         )
     index = best[0]
-    headers, below = _header_block(rows, index, merged, aliases)
-    _fill_merged(rows, merged, index + below - 1)
-    data_rows = [
+    headers, below = _header_block(head, index, merged, aliases)
+    first = index + below
+    data_rows = (
         (number, cells)
-        for number, cells in enumerate(rows[index + below :], start=index + below + 1)
+        for number, cells in enumerate(_filled(itertools.chain(head[first:], rows), merged, first), start=first + 1)
         if not all(is_blank(c) for c in cells)
-    ]
-    if not data_rows:
+    )
+    one = next(data_rows, None)
+    if one is None:
         raise FileRejected(
             f"Berkas hanya berisi baris judul (baris {index + 1}); belum ada data di bawahnya."
         )
-    return Table({}, headers, index + 1, data_rows, uncalculated=uncalculated)
+    return Table({}, headers, index + 1, itertools.chain([one], data_rows), uncalculated=uncalculated,
+                 total=max(total - first, 1))
 
 
 def _header_block(rows, index, merged, aliases):
@@ -346,16 +394,24 @@ def _numbering(cells):
     return len(numbers) >= 3 and numbers == [str(n) for n in range(1, len(numbers) + 1)]
 
 
-def _fill_merged(rows, merged, header_index):
-    """A merged cell in the data (one UNIT KERJA over ten rows) applies to every row in it."""
-    for (top, left), (bottom, right) in merged:
-        if top <= header_index or top >= len(rows):
-            continue
-        value = rows[top][left] if left < len(rows[top]) else None
-        for r in range(top, min(bottom, len(rows) - 1) + 1):
-            for c in range(left, min(right, len(rows[r]) - 1) + 1):
-                if is_blank(rows[r][c]):
-                    rows[r][c] = value
+def _filled(rows, merged, first):
+    """The rows from index ``first`` on, a merged cell in them (one UNIT KERJA
+    over ten rows) applied to every row it spans."""
+    spans = sorted((top, left, bottom, right) for (top, left), (bottom, right) in merged if top >= first)
+    active, waiting = [], iter(spans)
+    following = next(waiting, None)
+    for index, cells in enumerate(rows, start=first):
+        while following is not None and following[0] == index:
+            _, left, bottom, right = following
+            active.append((bottom, left, right, cells[left] if left < len(cells) else None))
+            following = next(waiting, None)
+        if active:
+            active = [span for span in active if span[0] >= index]
+            for _, left, right, value in active:
+                for c in range(left, min(right, len(cells) - 1) + 1):
+                    if is_blank(cells[c]):
+                        cells[c] = value
+        yield cells
 
 
 def cell_text(value):

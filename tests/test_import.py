@@ -248,6 +248,19 @@ def test_bad_cells_reject_their_row(client, tree, oki, name, row, column, messag
     assert not Pegawai.objects.exists()
 
 
+@pytest.mark.parametrize("block", [7, 64, 1 << 20])
+def test_formulas_without_a_value_are_found_across_the_blocks_the_sheet_is_read_in(block):
+    """The sheet's XML is scanned a block at a time: a cell cut by a block's
+    end is found all the same."""
+    import zipfile
+
+    from registry.sheets import _formulas_without_value
+
+    archive = zipfile.ZipFile(DATA / "rumus.xlsx")
+    member = next(name for name in archive.namelist() if name.startswith("xl/worksheets/sheet"))
+    assert _formulas_without_value(archive, member, size=block) == {(2, 0), (3, 1)}
+
+
 def test_files_over_the_limit_are_refused(client, tree, oki, settings, tmp_path):
     settings.REGISTRI_IMPORT_MAX_MB = 1
     big = tmp_path / "besar.csv"

@@ -184,7 +184,7 @@ def test_a_big_sheet_with_bad_rows_names_a_reason_for_each(client, sebaran, ani)
 def test_a_sheet_checked_in_chunks_says_the_same_as_checked_at_once(client, sebaran, ani, monkeypatch):
     """Rows repeating a proof many rows apart, or a proof already stored,
     are found whatever the chunk they are checked in."""
-    from registry.impor import bukti
+    from registry.impor import bukti, mesin
     from tests.conftest import make_akun, make_pegawai, nip_pns
 
     client.force_login(ani)
@@ -207,8 +207,9 @@ def test_a_sheet_checked_in_chunks_says_the_same_as_checked_at_once(client, seba
     data = "\n".join(lines).encode()
 
     said = {}
+    monkeypatch.setattr(mesin, "FOOTER_ROWS", 3)
     for size in (5000, 7):
-        monkeypatch.setattr(bukti, "CHECK_CHUNK", size)
+        monkeypatch.setattr(bukti.BuktiSebarResource, "window_rows", size)
         preview = client.post(reverse("admin:registry_buktisebar_import"),
                               {"berkas": SimpleUploadedFile("a.csv", data)})
         said[size] = (preview.context["counts"], reasons(preview))
@@ -216,3 +217,71 @@ def test_a_sheet_checked_in_chunks_says_the_same_as_checked_at_once(client, seba
     counts, why = said[7]
     assert counts["tetap"] == 22 and "sudah punya bukti lain" in why[26]
     assert "tautan bukti yang sama juga ada di baris 2" in why[25] and "baris 25" in why[2]
+
+
+def _windowed_sheet(sebaran, people):
+    """A long sheet of one proof per person, each in its own row."""
+    lines = ["NIP;Konten;Tautan bukti"]
+    for n, person in enumerate(people):
+        lines.append(f"{person.nip};{sebaran.k1.tautan};https://www.instagram.com/stories/bidan.{n}/35{n:017d}/")
+    return lines
+
+
+def test_a_long_sheet_is_held_a_window_at_a_time(client, sebaran, ani, monkeypatch):
+    """Issue 18: memory flat in the file's size. The rows are read, checked
+    and written a window at a time: no check and no write ever holds more
+    than one window (and the rows kept back for a footer) of the sheet."""
+    from registry.impor import bukti, mesin
+    from tests.conftest import make_akun, make_pegawai, nip_pns
+
+    monkeypatch.setattr(bukti.BuktiSebarResource, "window_rows", 4)
+    monkeypatch.setattr(mesin, "FOOTER_ROWS", 2)
+    held = []
+    for name in ("check_rows", "write"):
+        original = getattr(bukti.BuktiSebarResource, name)
+
+        def spy(self, plan, original=original):
+            held.append(len(plan.rows))
+            return original(self, plan)
+
+        monkeypatch.setattr(bukti.BuktiSebarResource, name, spy)
+    client.force_login(ani)
+    people = [make_pegawai(sebaran.tree.pkm, f"Bidan {n}", nip=nip_pns(born="19920101", seq=n + 1)) for n in range(17)]
+    for n, person in enumerate(people):
+        make_akun(person, "instagram", f"bidan.{n}")
+    data = "\n".join(_windowed_sheet(sebaran, people)).encode()
+    preview = client.post(reverse("admin:registry_buktisebar_import"), {"berkas": SimpleUploadedFile("a.csv", data)})
+    assert preview.context["counts"]["baru"] == 17
+    assert confirm(client, "buktisebar", preview).status_code == 302
+    assert BuktiSebar.objects.filter(pegawai__in=people).count() == 17
+    assert max(held) <= 4 + 2 and len(held) >= 2 * 5, held
+
+
+def test_a_confirm_refused_after_its_first_windows_were_written_writes_nothing(client, sebaran, ani, monkeypatch):
+    """A windowed confirm writes each window as it is checked; when the last
+    window has a rejected row the clerk did not agree to skip, the windows
+    written before it are undone and the preview stays open."""
+    from registry.impor import bukti, mesin
+    from registry.models import StatusImpor
+    from tests.conftest import make_akun, make_pegawai, nip_pns
+
+    monkeypatch.setattr(bukti.BuktiSebarResource, "window_rows", 3)
+    monkeypatch.setattr(mesin, "FOOTER_ROWS", 1)
+    client.force_login(ani)
+    people = [make_pegawai(sebaran.tree.pkm, f"Bidan {n}", nip=nip_pns(born="19930101", seq=n + 1)) for n in range(9)]
+    for n, person in enumerate(people):
+        make_akun(person, "instagram", f"bidan.{n}")
+    lines = _windowed_sheet(sebaran, people)
+    data = "\n".join(lines).encode()
+    preview = client.post(reverse("admin:registry_buktisebar_import"), {"berkas": SimpleUploadedFile("a.csv", data)})
+    assert preview.context["counts"] == {"baru": 9, "berubah": 0, "tetap": 0, "ditolak": 0}
+    # Between preview and confirm the last person leaves: their row is now refused.
+    people[-1].aktif = False
+    people[-1].save()
+    before = BuktiSebar.objects.count()
+    answer = confirm(client, "buktisebar", preview)
+    assert answer.status_code == 200 and "1 baris ditolak" in answer.context["error"]
+    assert BuktiSebar.objects.count() == before
+    assert Impor.objects.get(pk=preview.context["record"].pk).status == StatusImpor.PRATINJAU
+    assert confirm(client, "buktisebar", preview, hanya_valid="on").status_code == 302
+    assert BuktiSebar.objects.count() == before + 8

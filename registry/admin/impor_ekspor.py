@@ -15,7 +15,7 @@ from import_export.forms import SelectableFieldsExportForm
 
 from registry import sheets
 from registry.impor import pratinjau
-from registry.impor.rencana import BARU, BERUBAH, DITOLAK, ImportCancelled, Plan
+from registry.impor.rencana import BARU, BERUBAH, DITOLAK, ImportCancelled, ImportRefused, Plan, RejectedFile
 from registry.impor.unit import NewUnits
 from registry.models import Impor, Instansi, StatusImpor
 
@@ -135,17 +135,14 @@ class ImporEkspor(ImportMixin, Ekspor):
             "max_mb": sheets.max_upload_bytes() // (1024 * 1024),
         }
         if plan is not None:
+            rejected = plan.shown(DITOLAK)
             context.update(
                 counts=plan.counts,
-                rejected=[
-                    (row.number, column, message)
-                    for row in plan.rejected[:300]
-                    for column, message in row.reasons
-                ],
-                more_rejected=max(len(plan.rejected) - 300, 0),
-                changed=[row for row in plan.rows if row.action == BERUBAH][:100],
-                new=[row for row in plan.rows if row.action == BARU][:200],
-                notes=[(row.number, row.values["catatan"]) for row in plan.rows if row.values.get("catatan")][:200],
+                rejected=[(row.number, column, message) for row in rejected for column, message in row.reasons],
+                more_rejected=plan.count(DITOLAK) - len(rejected),
+                changed=plan.shown(BERUBAH),
+                new=plan.shown(BARU),
+                notes=[(row.number, row.values["catatan"]) for row in plan.shown("catatan")],
                 footer=plan.options.get("kaki"),
                 new_accounts=plan.new_accounts,
                 missing=plan.missing[:200],
@@ -193,29 +190,33 @@ class ImporEkspor(ImportMixin, Ekspor):
             pratinjau.close_import(record, StatusImpor.DIBATALKAN)
             messages.info(request, f"Impor {record.nama_berkas} dibatalkan; tidak ada data yang disimpan.")
             return HttpResponseRedirect(url)
-        plan = Plan.load(record.rencana)
+        plan = Plan.load(record.rencana, windowed=bool(resource.window_rows))
         if "terapkan_pemetaan" in request.POST:
             return self._remap(request, resource, record, plan)
-        resource.check(plan)
-        if plan.new_units and not request.POST.get("buat_instansi"):
-            error = (
-                f"Berkas ini menyebut {len(plan.new_units)} instansi yang belum ada di registri. Centang "
-                f"\"Buat {len(plan.new_units)} instansi baru\" untuk membuatnya, atau perbaiki kolom unitnya lalu "
-                f"unggah ulang."
-            )
-            return self._render_import(request, self.import_form(user=request.user), plan, record, error)
-        if plan.count(DITOLAK) and not request.POST.get("hanya_valid"):
-            error = (
-                f"{plan.count(DITOLAK)} baris ditolak. Perbaiki berkasnya lalu unggah ulang, "
-                f"atau centang \"Impor hanya baris yang valid\"."
-            )
-            # An unbound form: this POST is a confirm, not an upload missing its file.
-            return self._render_import(request, self.import_form(user=request.user), plan, record, error)
-        if not request.POST.get("nonaktifkan"):
-            plan.missing = []
+
+        def decide(plan):
+            """What the confirm's own check found that the clerk has not agreed to."""
+            if plan.new_units and not request.POST.get("buat_instansi"):
+                return (
+                    f"Berkas ini menyebut {len(plan.new_units)} instansi yang belum ada di registri. Centang "
+                    f"\"Buat {len(plan.new_units)} instansi baru\" untuk membuatnya, atau perbaiki kolom unitnya "
+                    f"lalu unggah ulang."
+                )
+            if plan.count(DITOLAK) and not request.POST.get("hanya_valid"):
+                return (
+                    f"{plan.count(DITOLAK)} baris ditolak. Perbaiki berkasnya lalu unggah ulang, "
+                    f"atau centang \"Impor hanya baris yang valid\"."
+                )
+            if not request.POST.get("nonaktifkan"):
+                plan.missing = []
+            return None
+
         try:
             resource.melalui = f"impor #{record.pk}"
-            counts = resource.apply(plan)
+            counts = resource.apply(plan, decide)
+        except ImportRefused as e:
+            # An unbound form: this POST is a confirm, not an upload missing its file.
+            return self._render_import(request, self.import_form(user=request.user), plan, record, str(e))
         except ImportCancelled as e:
             pratinjau.close_import(record, StatusImpor.DIBATALKAN)
             messages.error(request, str(e))
@@ -260,7 +261,8 @@ class ImporEkspor(ImportMixin, Ekspor):
             raise PermissionDenied
         resource = self._resource(request)
         record = pratinjau.open_preview(request.user, pk, resource.kind)
-        plan = Plan.load(record.rencana)
-        resource.check(plan)
+        plan = Plan.load(record.rencana, windowed=bool(resource.window_rows))
+        rejected = RejectedFile(plan)
+        resource.check(plan, rejected.add)
         name = record.nama_berkas.rsplit(".", 1)[0]
-        return FileResponse(plan.rejected_workbook(), as_attachment=True, filename=f"{name}-ditolak.xlsx")
+        return FileResponse(rejected.close(), as_attachment=True, filename=f"{name}-ditolak.xlsx")

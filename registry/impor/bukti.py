@@ -5,7 +5,9 @@ content headed by the content's link or number. Each proof passes the same
 rules as the employee's page (registry.aturan_sebar)."""
 
 import functools
+import itertools
 import re
+from array import array
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -20,15 +22,15 @@ from registry.impor.mesin import (
     BATCH,
     RegistryResource,
     chunks,
+    duplicate_message,
     find_person,
-    flag_duplicates,
     staff_by_identity,
 )
 from registry.impor.rencana import BARU, TETAP
 from registry.impor.unit import UnitIndex
-from registry.kunci import lock_units_of, staff_units
+from registry.kunci import lock_units, lock_units_of, staff_units
 from registry.models import BuktiSebar, HasilBukti, Hitungan, JenisImpor, Konten, Pegawai, SumberBukti, draw
-from registry.sebaran import proofs_added
+from registry.sebaran import AddedProofs
 
 # A content named by its number in the registry: "12", "#12", "Konten 12", "Konten #12".
 CONTENT_NUMBER = re.compile(r"^(?:konten\s*)?#?\s*(\d{1,10})$", re.I)
@@ -36,9 +38,6 @@ CONTENT_NUMBER = re.compile(r"^(?:konten\s*)?#?\s*(\d{1,10})$", re.I)
 LINK_IN_TEXT = re.compile(r"https?://\S+|(?:www\.)?(?:instagram|tiktok|facebook|x|twitter|youtube|threads)\.\w+/\S+",
                           re.I)
 WIDE = "konten:"
-# Rows checked at once: enough for a few batched queries per chunk, few
-# enough that what the rules read for them stays small (check_rows).
-CHECK_CHUNK = 5000
 
 
 def content_ref(text):
@@ -65,6 +64,10 @@ def _content_ref(text):
 
 class BuktiSebarResource(RegistryResource):
     kind = JenisImpor.BUKTI
+    # Each proof stands alone: checked and written a window at a time, with
+    # a few batched queries a window and what the rules read for it let go
+    # before the next (rencana.Plan.windows).
+    window_rows = 5000
     kolom = [
         Kolom("nip", "NIP", ["NIP BARU", "NIP"]),
         Kolom("nik", "NIK", ["NIK"]),
@@ -182,50 +185,66 @@ class BuktiSebarResource(RegistryResource):
         if not values["proofs"] and not row.problems:
             row.problems.append(["Tautan bukti", "tidak ada tautan bukti di baris ini"])
 
+    def prepare(self, plan):
+        """Before the first window: the rows naming the same proof as
+        another (the same content for the same employee, or the same link),
+        however many windows apart, and the units of everyone the sheet
+        names, to lock before the first window is written."""
+        self.units, self.added = UnitIndex(self.user), AddedProofs()
+        self.unlocked = set()
+        pairs, links = RowKeys(), RowKeys()
+        for rows in plan.windows():
+            readable = [row for row in rows if not row.problems]
+            staff, contents = staff_by_identity(readable), self._contents(readable)
+            for row in readable:
+                person = next((staff[name].get(row.values[name]) for name in ("nip", "nik") if row.values.get(name)),
+                              None)
+                if person is None or person[1] not in self.units:
+                    continue
+                self.unlocked.add(person[1])
+                for column, ref, link in row.values["proofs"]:
+                    if tuple(ref) in contents:
+                        pairs.add((contents[tuple(ref)], person[0]), row.number)
+                    try:
+                        post = handles.parse_post(link)
+                    except ValidationError:
+                        continue
+                    links.add((post.platform, post.kode), row.number)
+        self.duplicates = defaultdict(list)
+        for label, keys in (("Konten", pairs), ("Tautan bukti", links)):
+            for number, others in keys.repeated().items():
+                self.duplicates[number].append([label, duplicate_message(label, others)])
+
     def check_rows(self, plan):
-        """Each row's proofs against the rules, CHECK_CHUNK rows at a time:
-        what a chunk's rules read (staff, accounts, contents, stored proofs)
-        is let go before the next, so a long sheet's check holds one chunk's
-        worth besides the rows themselves. Two rows naming the same proof are
-        found across the whole sheet."""
+        """A window's proofs against the rules; what the rules read for it
+        (staff, accounts, contents, stored proofs) is let go before the next."""
         readable = [row for row in plan.rows if not row.problems]
-        units = UnitIndex(self.user)
-        by_pair, by_link = defaultdict(list), defaultdict(list)
+        proposals = self._proposals(readable, self.units)
+        rules = ProofRules(self.user, [p for _, _, p in proposals])
+        for row, column, proposal in proposals:
+            rules.check(proposal)
+            row.conflicts += [[column, message] for _, message in proposal.problems]
         # Rows already holding another proof of a content, said unless the
         # row is refused for something else first (a duplicate in the sheet).
-        held = {}
-        for start in range(0, len(readable), CHECK_CHUNK):
-            chunk = readable[start:start + CHECK_CHUNK]
-            proposals = self._proposals(chunk, units)
-            rules = ProofRules(self.user, [p for _, _, p in proposals])
-            for row, column, proposal in proposals:
-                rules.check(proposal)
-                row.conflicts += [[column, message] for _, message in proposal.problems]
-                if not proposal.problems:
-                    by_pair[(proposal.konten_id, proposal.pegawai_id)].append(row)
-                    by_link[(proposal.post.platform, proposal.post.kode)].append(row)
-            # Only once every proof of a row is checked: a row with one refused proof writes none.
-            for row, column, proposal in proposals:
-                if row.conflicts:
-                    continue
-                row.result.setdefault("new", [])
-                stored = rules.same_as_stored(proposal)
-                if stored is None:
-                    post = proposal.post
-                    row.result["new"].append([proposal.konten_id, proposal.akun, post.platform, post.kode, post.url,
-                                              proposal.waktu.isoformat() if proposal.waktu else None])
-                elif not stored[1]:
-                    held.setdefault(id(row), []).append([column, f"pegawai ini sudah punya bukti lain untuk konten "
-                                                                 f"ini ({stored[2] or 'tanpa tautan'}); hapus bukti "
-                                                                 f"lama di halaman pegawai bila ingin menggantinya"])
-        # A wide row's proofs may repeat its own pair or link: only groups of
-        # two rows or more are duplicates.
-        flag_duplicates({key: _unique(rows) for key, rows in by_pair.items() if len(rows) > 1}, "Konten")
-        flag_duplicates({key: _unique(rows) for key, rows in by_link.items() if len(rows) > 1}, "Tautan bukti")
+        held = defaultdict(list)
+        # Only once every proof of a row is checked: a row with one refused proof writes none.
+        for row, column, proposal in proposals:
+            if row.conflicts:
+                continue
+            row.result.setdefault("new", [])
+            stored = rules.same_as_stored(proposal)
+            if stored is None:
+                post = proposal.post
+                row.result["new"].append([proposal.konten_id, proposal.akun, post.platform, post.kode, post.url,
+                                          proposal.waktu.isoformat() if proposal.waktu else None])
+            elif not stored[1]:
+                held[row.number].append([column, f"pegawai ini sudah punya bukti lain untuk konten ini "
+                                                 f"({stored[2] or 'tanpa tautan'}); hapus bukti lama di halaman "
+                                                 f"pegawai bila ingin menggantinya"])
         for row in readable:
             if row.conflicts or "pegawai" not in row.result:
                 continue
-            row.conflicts += held.get(id(row), [])
+            row.conflicts += self.duplicates.get(row.number, []) or held[row.number]
             if not row.conflicts:
                 row.action = BARU if row.result["new"] else TETAP
 
@@ -272,9 +291,14 @@ class BuktiSebarResource(RegistryResource):
         return found
 
     def write(self, plan):
+        """A window's new proofs; the counts they change follow in ``written``."""
         rows = [row for row in plan.rows if row.action == BARU]
         staff = {row.result["pegawai"] for row in rows}
-        # The employees' units, locked, and read under the lock (registry.kunci).
+        # Every unit the sheet names in id order before the first window;
+        # a window naming someone moved since then locks theirs too.
+        lock_units(self.unlocked)
+        self.unlocked = set()
+        # The employees' units read under the lock (registry.kunci).
         lock_units_of(lambda: staff_units(staff))
         unit_of = {}
         for chunk in chunks(staff):
@@ -291,14 +315,31 @@ class BuktiSebarResource(RegistryResource):
         ids = [p.pk for p in proofs]
         self.record_history(BuktiSebar, ids, "+")
         # Write path: proofs imported.
-        proofs_added(ids)
+        self.added.add(ids)
+
+    def written(self, plan):
+        self.added.finish()
 
 
-def _unique(rows):
-    seen, unique = set(), []
-    for row in rows:
-        if id(row) not in seen:
-            seen.add(id(row))
-            unique.append(row)
-    return unique
+class RowKeys:
+    """Row numbers by their key's hash, 16 bytes a key: a 100,000-row sheet's
+    keys take 3 MB where its rows would take hundreds."""
 
+    def __init__(self):
+        self.hashes, self.numbers = array("q"), array("q")
+
+    def add(self, key, number):
+        self.hashes.append(hash(key))
+        self.numbers.append(number)
+
+    def repeated(self):
+        """{row number: the other rows} of every key two rows or more give
+        (a wide row may give its own key twice)."""
+        order = sorted(range(len(self.hashes)), key=self.hashes.__getitem__)
+        found = {}
+        for _, run in itertools.groupby(order, key=self.hashes.__getitem__):
+            numbers = sorted({self.numbers[i] for i in run})
+            if len(numbers) > 1:
+                for number in numbers:
+                    found[number] = [n for n in numbers if n != number]
+        return found

@@ -112,7 +112,11 @@ class Kamus:
 _OLD_NIP = re.compile(r"^\d{9}$")
 
 
-def old_nip_column(rows, index, sample=50):
+# The first rows a column's contents are judged by.
+OLD_NIP_SAMPLE = 50
+
+
+def old_nip_column(rows, index, sample=OLD_NIP_SAMPLE):
     """Whether the column at ``index`` holds the old 9-digit NIP (BKN's NIP
     lama), as SIMPEG exports call their ``NIP`` beside ``NIP_BARU``."""
     values = [sheets.cell_text(cells[index]).replace(" ", "") for _, cells in rows[:sample]

@@ -3,17 +3,21 @@
 The classes here are django-import-export resources, so the admin's export
 form offers their columns, and the admin and ``manage.py import_data`` share
 them. Importing does not go through the library's row-by-row machinery,
-which takes a minute for a province's file: a resource reads the whole file
-(``sheets.read_table``), checks every row in Python with the same rules as
-the forms (``identity``, ``handles``, ``models.identity_errors``), checks the
-database in a few batched queries, and writes with ``bulk_create`` /
-``bulk_update``. The result is a ``Plan``: what each row would do, shown as
-the preview, stored until the clerk confirms, then applied.
+which takes a minute for a province's file: a resource reads the file row
+by row (``sheets.read_table``), checks every row in Python with the same
+rules as the forms (``identity``, ``handles``, ``models.identity_errors``),
+checks the database in a few batched queries, and writes with
+``bulk_create`` / ``bulk_update``. The result is a ``Plan``: what each row
+would do, shown as the preview, stored until the clerk confirms, then
+checked again and applied. A kind whose rows stand alone sets
+``window_rows`` and is checked, kept and written that many rows at a time
+(``rencana``), so its memory does not grow with the file.
 
 Every query goes through the user's scope (``for_user``): an operator's file
 can only read and change rows inside the operator's subtree.
 """
 
+import itertools
 import re
 
 from django.core.exceptions import ValidationError
@@ -22,14 +26,16 @@ from import_export import resources
 
 from registry import identity, sheets
 from registry.cakupan import sees_full_nik
-from registry.impor.kolom import Kamus, old_nip_column, signature
-from registry.impor.rencana import DITOLAK, ImportCancelled, Plan, Row, json_cell
+from registry.impor.kolom import OLD_NIP_SAMPLE, Kamus, old_nip_column, signature
+from registry.impor.rencana import DITOLAK, ImportCancelled, ImportRefused, Plan, Row, Tally, Windows, json_cell
 from registry.models import Instansi, Pegawai, PemetaanKolom
 from registry.riwayat import record_history
 
 # Rows per INSERT and per IN (...) lookup; lookups also stay within what
 # the database backend declares it accepts (999 for SQLite).
 BATCH = 2000
+# Trailing rows kept back from a window until the file ends (its footer).
+FOOTER_ROWS = 50
 
 TRUE_WORDS = {"ya", "y", "aktif", "true", "1", "benar"}
 FALSE_WORDS = {"tidak", "t", "nonaktif", "tidakaktif", "false", "0", "salah"}
@@ -43,6 +49,9 @@ class RegistryResource(resources.ModelResource):
     """Shared machinery; subclasses say how to read and check one row."""
 
     kind = None
+    # Rows checked and written at a time when each row stands alone (proofs);
+    # None: the whole file at once (a roster's rows depend on one another).
+    window_rows = None
     # The fields a file of this kind may give (kolom.Kolom), and groups of
     # which one each must be there.
     kolom = []
@@ -81,18 +90,18 @@ class RegistryResource(resources.ModelResource):
             cls._kamus = Kamus(cls.kolom)
         return cls._kamus
 
-    def plan(self, data, file_name, options=None, progress=None):
+    def plan(self, data, file_name, options=None, progress=None, each=None):
         expected = [name for name, _ in self.template_columns]
         table = sheets.read_table(data, file_name, self.kamus().aliases, expected, self.recognised)
-        cells = [(number, [json_cell(c) for c in row]) for number, row in table.rows]
+        cells = ((number, [json_cell(c) for c in row]) for number, row in table.rows)
         return self.plan_cells(file_name, table.headers, table.header_row, cells, table.uncalculated, options,
-                               progress=progress)
+                               progress=progress, total=table.total, each=each)
 
     def remap(self, plan, columns):
         """The same cells read again with ``columns`` ({column: field}), as the
         clerk corrected them in the preview; remembered for the next file
         with these headers."""
-        cells = [(row.number, row.raw) for row in plan.rows]
+        cells = ((row.number, row.raw) for window in plan.windows() for row in window)
         mapping = {index: name for index, name in columns.items() if name}
         new = self.plan_cells(plan.file_name, plan.headers, plan.header_row, cells, plan.uncalculated,
                               {k: v for k, v in plan.options.items() if k != "kaki"}, columns=mapping)
@@ -122,12 +131,21 @@ class RegistryResource(resources.ModelResource):
                 )
         return mapping
 
-    def plan_cells(self, file_name, headers, header_row, cells, uncalculated, options, columns=None, progress=None):
-        mapping = self.map_columns(headers, cells, columns)
-        table = sheets.Table(mapping.by_field(), headers, header_row, cells, mapping.unknown, set(uncalculated))
-        rows = []
-        total = len(cells)
-        for done, (number, row_cells) in enumerate(cells, start=1):
+    def plan_cells(self, file_name, headers, header_row, cells, uncalculated, options, columns=None, progress=None,
+                   total=0, each=None):
+        """The plan of ``cells`` ((Excel row, cells) in the file's order),
+        checked; ``progress(rows read, of how many)`` every 2,000 rows (of
+        ``total`` at most) and at the end, ``each`` as for ``check``."""
+        cells = iter(cells)
+        sample = list(itertools.islice(cells, OLD_NIP_SAMPLE))
+        mapping = self.map_columns(headers, sample, columns)
+        table = sheets.Table(mapping.by_field(), headers, header_row, [], mapping.unknown, set(uncalculated))
+        plan = Plan(self.kind, file_name, headers, [], dict(options or {}), ignored=mapping.unknown,
+                    mapping=mapping.columns, notes=mapping.notes, header_row=header_row,
+                    uncalculated=sorted(uncalculated))
+        windows = Windows() if self.window_rows else None
+        rows, done = [], 0
+        for done, (number, row_cells) in enumerate(itertools.chain(sample, cells), start=1):
             row = Row(number, row_cells)
             for cell_index in table.columns.values():
                 if (number, cell_index) in table.uncalculated:
@@ -139,18 +157,24 @@ class RegistryResource(resources.ModelResource):
             if not row.problems:
                 self.read_row(table, row_cells, row)
             rows.append(row)
+            # A window is put away once the rows after it show it is not the footer.
+            if windows and len(rows) >= self.window_rows + FOOTER_ROWS:
+                windows.add(rows[: self.window_rows])
+                del rows[: self.window_rows]
             if progress and done % 2000 == 0:
-                progress(done, total)
-        if progress:
-            progress(total, total)
+                progress(done, max(done, total))
         footer = self.footer(rows)
         if footer:
             rows = rows[: -len(footer)]
-            options = {**(options or {}), "kaki": [footer[0].number, footer[-1].number]}
-        plan = Plan(self.kind, file_name, headers, rows, dict(options or {}), ignored=mapping.unknown,
-                    mapping=mapping.columns, notes=mapping.notes, header_row=header_row,
-                    uncalculated=sorted(uncalculated))
-        self.check(plan)
+            plan.options["kaki"] = [footer[0].number, footer[-1].number]
+        if windows:
+            windows.add(rows)
+            plan.stored = windows.close()
+        else:
+            plan.rows = rows
+        if progress:
+            progress(done, done)
+        self.check(plan, each)
         return plan
 
     def footer(self, rows):
@@ -167,26 +191,51 @@ class RegistryResource(resources.ModelResource):
             return block
         return []
 
-    def check(self, plan):
-        """Decide each row's action against the database (re-run on confirm)."""
-        for row in plan.rows:
-            row.conflicts, row.changes, row.target, row.action, row.result = [], {}, None, "", {}
-        self.check_rows(plan)
-        for row in plan.rows:
-            if row.rejected:
-                row.action = DITOLAK
+    def check(self, plan, each=None):
+        """Decide each row's action against the database (re-run on confirm),
+        a window of rows at a time; ``each(plan)`` runs after each window's
+        check, with the window in ``plan.rows``."""
+        self.prepare(plan)
+        plan.tally = Tally()
+        for rows in plan.windows():
+            for row in rows:
+                row.conflicts, row.changes, row.target, row.action, row.result = [], {}, None, "", {}
+            self.check_rows(plan)
+            for row in rows:
+                if row.rejected:
+                    row.action = DITOLAK
+            plan.tally.add(rows)
+            if each:
+                each(plan)
 
-    def apply(self, plan):
-        """Write the rows that are not rejected. Returns the counts."""
+    def prepare(self, plan):
+        """What the check of a windowed kind needs of every window before the
+        first (rows repeating another many windows away)."""
+
+    def apply(self, plan, decide=None):
+        """Check the rows again and write those not rejected, in one
+        transaction. ``decide(plan)``, after the check, names why nothing may
+        be written (rows rejected that the clerk did not agree to skip), or
+        None; a windowed kind writes each window as soon as it is checked,
+        and what it wrote is undone then. Returns the counts."""
         try:
             with transaction.atomic():
-                self.write(plan)
+                self.check(plan, self.write if self.window_rows else None)
+                reason = decide(plan) if decide else None
+                if reason:
+                    raise ImportRefused(reason)
+                if not self.window_rows:
+                    self.write(plan)
+                self.written(plan)
         except IntegrityError:
             raise ImportCancelled(
                 "Data berubah oleh pengguna lain selama impor berlangsung; tidak ada yang disimpan. "
                 "Unggah ulang berkasnya untuk pratinjau baru."
             ) from None
         return plan.counts
+
+    def written(self, plan):
+        """After the last window of a windowed kind is written."""
 
     def column(self, table, name):
         return table.headers[table.columns[name]]
@@ -306,8 +355,11 @@ def flag_duplicates(groups, label):
     for same in groups.values():
         if len(same) > 1:
             for row in same:
-                others = ", ".join(str(r.number) for r in same if r is not row)
-                row.conflicts.append([label, f"{label} yang sama juga ada di baris {others}; hapus salah satu"])
+                row.conflicts.append([label, duplicate_message(label, [r.number for r in same if r is not row])])
+
+
+def duplicate_message(label, others):
+    return f"{label} yang sama juga ada di baris {', '.join(map(str, others))}; hapus salah satu"
 
 
 def chunks(values):

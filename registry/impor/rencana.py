@@ -1,5 +1,11 @@
 """An import's plan: what each row of the file would do, shown as the
-preview, kept (compressed) until the clerk confirms, then applied."""
+preview, kept (compressed) until the clerk confirms, then applied.
+
+A kind whose rows stand alone (proofs) keeps its rows as windows of
+compressed lines and checks, shows and writes them one window at a time, so
+a 50,000-row sheet holds one window of rows in memory, not all of them
+(``Plan.windows``); the preview's counts and the rows it shows are gathered
+window by window (``Tally``). Every other kind has one window: the file."""
 
 import datetime
 import json
@@ -48,11 +54,37 @@ class Row:
         return self.problems + self.conflicts
 
 
+# What the preview shows of each kind of row, at most.
+SHOWN = {DITOLAK: 300, BERUBAH: 100, BARU: 200, "catatan": 200}
+
+
+@dataclass
+class Tally:
+    """The counts of a checked plan and the first rows the preview shows."""
+
+    counts: dict = field(default_factory=lambda: dict.fromkeys((BARU, BERUBAH, TETAP, DITOLAK), 0))
+    shown: dict = field(default_factory=lambda: {name: [] for name in SHOWN})
+    # Accounts the rows add (a wide row of an accounts file holds several).
+    new_accounts: int = 0
+
+    def add(self, rows):
+        for row in rows:
+            if row.action in self.counts:
+                self.counts[row.action] += 1
+            if row.action in (BARU, BERUBAH):
+                self.new_accounts += len(row.result.get("new", ()))
+            for name in (row.action, "catatan") if row.values.get("catatan") else (row.action,):
+                if name in self.shown and len(self.shown[name]) < SHOWN[name]:
+                    self.shown[name].append(row)
+
+
 @dataclass
 class Plan:
     kind: str
     file_name: str
     headers: list
+    # The rows in memory: all of them, or while a windowed plan is checked,
+    # the window being checked (``windows``).
     rows: list
     options: dict = field(default_factory=dict)
     # Employees of the chosen unit missing from the file: [pk, nama, nip].
@@ -67,27 +99,41 @@ class Plan:
     uncalculated: list = field(default_factory=list)
     # Units a roster names that the registry lacks, to create on confirm (unit.NewUnits).
     new_units: list = field(default_factory=list)
+    # A windowed plan's rows as read (``Windows``); empty when ``rows`` holds them all.
+    stored: bytes = b""
+    # Set by the check (RegistryResource.check).
+    tally: Tally = None
+
+    def windows(self):
+        """The rows, a window at a time: each window read from ``stored`` in
+        turn and left in ``rows`` while the caller works on it."""
+        if not self.stored:
+            yield self.rows
+            return
+        for window in Windows.read(self.stored):
+            self.rows = window
+            yield window
+        self.rows = []
 
     def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
+        return self.tally.counts[action]
 
     @property
     def new_accounts(self):
         """Accounts a row-per-person file adds (a wide row holds several); None for other kinds."""
-        if self.kind != JenisImpor.AKUN:
-            return None
-        return sum(len(row.result.get("new", [])) for row in self.rows if row.action in (BARU, BERUBAH))
+        return self.tally.new_accounts if self.kind == JenisImpor.AKUN else None
 
     @property
     def counts(self):
-        return {action: self.count(action) for action in (BARU, BERUBAH, TETAP, DITOLAK)}
+        return dict(self.tally.counts)
 
-    @property
-    def rejected(self):
-        return [row for row in self.rows if row.action == DITOLAK]
+    def shown(self, action):
+        """The first rows of this action (or "catatan": rows with a note) the preview shows."""
+        return self.tally.shown[action]
 
     def dump(self):
-        """The rows as read from the file; the database checks are redone on confirm."""
+        """The rows as read from the file; the database checks are redone on
+        confirm. Two zlib streams: what describes the file, then its windows."""
         data = {
             "kind": self.kind,
             "file_name": self.file_name,
@@ -98,32 +144,84 @@ class Plan:
             "notes": self.notes,
             "header_row": self.header_row,
             "uncalculated": [list(cell) for cell in self.uncalculated],
-            "rows": [[r.number, r.raw, r.values, r.problems] for r in self.rows],
         }
-        return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 1)
+        stored = self.stored
+        if not stored:
+            windows = Windows()
+            windows.add(self.rows)
+            stored = windows.close()
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 1) + stored
 
     @classmethod
-    def load(cls, blob):
-        data = json.loads(zlib.decompress(bytes(blob)))
-        rows = [Row(number, raw, values, problems) for number, raw, values, problems in data["rows"]]
-        return cls(
-            data["kind"], data["file_name"], data["headers"], rows, data["options"], ignored=data["ignored"],
+    def load(cls, blob, windowed=False):
+        """The plan ``dump`` stored; a ``windowed`` one keeps its rows
+        compressed until they are checked (``windows``)."""
+        reader = zlib.decompressobj()
+        data = json.loads(reader.decompress(bytes(blob)))
+        stored = reader.unused_data
+        plan = cls(
+            data["kind"], data["file_name"], data["headers"], [], data["options"], ignored=data["ignored"],
             mapping={int(column): name for column, name in data.get("mapping", {}).items()},
             notes=data.get("notes", []), header_row=data.get("header_row", 1),
             uncalculated=[tuple(cell) for cell in data.get("uncalculated", [])],
         )
+        if "rows" in data:
+            # Stored before windows, as one stream (a preview made just before an upgrade).
+            plan.rows = [Row(number, raw, values, problems) for number, raw, values, problems in data["rows"]]
+        elif windowed:
+            plan.stored = stored
+        else:
+            plan.rows = [row for window in Windows.read(stored) for row in window]
+        return plan
 
-    def rejected_workbook(self):
-        """The rejected rows as the clerk sent them, with a Keterangan column."""
-        headers = [h or f"Kolom {i + 1}" for i, h in enumerate(self.headers)]
-        identity_columns = {headers[i] for i, name in self.mapping.items()
+
+class Windows:
+    """Rows as read from a file, a window of them a line, in one zlib stream."""
+
+    def __init__(self):
+        self._compressor, self._parts = zlib.compressobj(1), []
+
+    def add(self, rows):
+        line = json.dumps([[r.number, r.raw, r.values, r.problems] for r in rows], ensure_ascii=False)
+        self._parts.append(self._compressor.compress(line.encode() + b"\n"))
+
+    def close(self):
+        self._parts.append(self._compressor.flush())
+        return b"".join(self._parts)
+
+    @staticmethod
+    def read(stored, size=1 << 16):
+        reader, pending = zlib.decompressobj(), b""
+        for start in range(0, len(stored), size):
+            pending += reader.decompress(stored[start:start + size])
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                yield [Row(number, raw, values, problems) for number, raw, values, problems in json.loads(line)]
+
+
+class RejectedFile:
+    """The rejected rows as the clerk sent them, with a Keterangan column,
+    gathered window by window (``add`` after each window's check)."""
+
+    def __init__(self, plan):
+        headers = [h or f"Kolom {i + 1}" for i, h in enumerate(plan.headers)]
+        identity_columns = {headers[i] for i, name in plan.mapping.items()
                             if name in IDENTITY_FIELDS and i < len(headers)}
-        writer = sheets.XlsxWriter(["Baris", *headers, "Keterangan"], text_columns=identity_columns)
-        for row in self.rejected:
-            reasons = "; ".join(f"{column}: {message}" for column, message in row.reasons)
-            writer.append([row.number, *map(sheets.cell_text, row.raw), reasons])
-        return writer.close()
+        self.writer = sheets.XlsxWriter(["Baris", *headers, "Keterangan"], text_columns=identity_columns)
+
+    def add(self, plan):
+        for row in plan.rows:
+            if row.action == DITOLAK:
+                reasons = "; ".join(f"{column}: {message}" for column, message in row.reasons)
+                self.writer.append([row.number, *map(sheets.cell_text, row.raw), reasons])
+
+    def close(self):
+        return self.writer.close()
 
 
 class ImportCancelled(Exception):
     """The database changed between preview and confirm in a way that matters."""
+
+
+class ImportRefused(Exception):
+    """The confirm's check found what the clerk has to agree to first; nothing was written."""

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from registry import impor, sheets
 from registry.impor import pratinjau
-from registry.impor.rencana import ImportCancelled
+from registry.impor.rencana import DITOLAK, ImportCancelled
 from registry.models import Impor, Instansi, StatusImpor
 
 KINDS = {"instansi": "instansi", "pegawai": "pegawai", "akun": "akun", "konten": "konten", "bukti": "bukti"}
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         except OSError as e:
             raise CommandError(f"Berkas {file} tidak dapat dibaca: {e.strerror}.") from None
         try:
-            plan = resource.plan(data, file.name, plan_options, progress=self._progress)
+            plan = resource.plan(data, file.name, plan_options, progress=self._progress, each=self._rejected)
         except sheets.FileRejected as e:
             raise CommandError(str(e)) from None
 
@@ -65,9 +65,6 @@ class Command(BaseCommand):
             f"Baru: {counts['baru']}  Berubah: {counts['berubah']}  "
             f"Tidak berubah: {counts['tetap']}  Ditolak: {counts['ditolak']}"
         )
-        for row in plan.rejected:
-            for column, message in row.reasons:
-                self.stdout.write(f"Baris {row.number}, kolom {column}: {message}")
 
         if dry_run:
             self.stdout.write("Uji coba (--dry-run): tidak ada yang disimpan.")
@@ -76,7 +73,7 @@ class Command(BaseCommand):
         else:
             try:
                 resource.melalui = f"impor baris perintah {Path(file).name}"
-                resource.apply(plan)
+                counts = resource.apply(plan)
             except ImportCancelled as e:
                 raise CommandError(str(e)) from None
             record = Impor(pengguna=account if account.pk else None, jenis=plan.kind, nama_berkas=file.name[:255])
@@ -95,6 +92,13 @@ class Command(BaseCommand):
             return User.objects.get(username=username, is_active=True)
         except User.DoesNotExist:
             raise CommandError(f"Pengguna aktif {username!r} tidak ditemukan.") from None
+
+    def _rejected(self, plan):
+        """Each window's rejected rows as soon as they are checked."""
+        for row in plan.rows:
+            if row.action == DITOLAK:
+                for column, message in row.reasons:
+                    self.stdout.write(f"Baris {row.number}, kolom {column}: {message}")
 
     def _progress(self, done, total):
         width = 30
