@@ -105,7 +105,8 @@ class ProofRules:
         self.today = timezone.localdate()
         self.settings = Pengaturan.current()
         for proposal in proposals:
-            if proposal.tautan:
+            # A sheet's links were read once, with the rest of the row (impor.bukti).
+            if proposal.tautan and proposal.post is None:
                 try:
                     proposal.post = handles.parse_post(proposal.tautan)
                 except ValidationError as e:

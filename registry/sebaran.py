@@ -43,7 +43,7 @@ locks the units whose counts it rewrites before it writes.
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -170,41 +170,33 @@ def refresh_spread(pegawai_ids, left=(), pairs=()):
 @transaction.atomic
 class AddedProofs:
     """Proofs inserted in bulk (an import, its units locked), a batch at a
-    time (the import's windows): each
-    batch's counts and monthly rows as it comes (new proofs can only add to
-    what their employees spread, so the monthly rows grow by what they add
-    instead of being counted again), the pairs and cells they touch counted
-    once at the end (``finish``), not once a batch."""
+    time (the import's windows): each batch's counts and monthly rows as it
+    comes, the pairs and cells they touch counted once at the end
+    (``finish``), not once a batch.
+
+    New proofs can only add to what their employees spread, so the monthly
+    rows grow by what they add instead of being counted again: one
+    ``INSERT … SELECT … ON CONFLICT DO UPDATE`` a batch adds each employee's
+    new count to their row or creates it (a 50,000-row import built and
+    saved 50,000 rows one by one in Python before)."""
 
     def __init__(self):
         self.pairs, self.cells = set(), set()
 
     def add(self, proof_ids):
-        added = defaultdict(int)
+        table = connection.ops.quote_name(SebaranBulanan._meta.db_table)
         for chunk in chunked(sorted(proof_ids)):
             proofs = BuktiSebar.objects.filter(pk__in=chunk)
             self.pairs |= _rewrite(proofs)
-            for pegawai, bulan, unit, status, n in monthly_counts(proofs):
-                added[(pegawai, bulan, unit, status)] += n
-        self.cells |= {(unit, bulan) for _, bulan, unit, _ in added}
-        by_staff = defaultdict(list)
-        for (pegawai, bulan, unit, status), n in added.items():
-            by_staff[pegawai].append((bulan, unit, status, n))
-        for chunk in chunked(sorted(by_staff)):
-            stored = {(row.pegawai_id, row.bulan): row
-                      for row in SebaranBulanan.objects.filter(pegawai_id__in=chunk)}
-            grown, new = [], []
-            for pegawai in chunk:
-                for bulan, unit, status, n in by_staff[pegawai]:
-                    row = stored.get((pegawai, bulan))
-                    if row is None:
-                        new.append(SebaranBulanan(pegawai_id=pegawai, bulan=bulan, instansi_id=unit,
-                                                  status_kepegawaian=status, tersebar=n))
-                    else:
-                        row.tersebar += n
-                        grown.append(row)
-            SebaranBulanan.objects.bulk_update(grown, ["tersebar"], batch_size=1000)
-            SebaranBulanan.objects.bulk_create(new, batch_size=2000)
+            counted = monthly_counts(proofs)
+            self.cells |= {(unit, bulan) for _, bulan, unit, _, _ in counted}
+            select, params = counted.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (pegawai_id, bulan, instansi_id, status_kepegawaian, tersebar) {select} "
+                    f"ON CONFLICT (pegawai_id, bulan) DO UPDATE SET tersebar = {table}.tersebar + EXCLUDED.tersebar",
+                    params,
+                )
 
     def finish(self):
         recount_pairs(self.pairs)

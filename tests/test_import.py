@@ -188,6 +188,23 @@ def test_cancel_and_abandoned_previews_leave_no_rows_behind(client, tree, oki, s
     assert not Pegawai.objects.exists()
 
 
+def test_a_preview_stored_before_an_upgrade_is_gone_not_a_traceback(client, tree, oki):
+    """Previews kept in the format before windows (one stream, "rows"): the
+    confirm and the rejected rows' download answer 404, nothing is written."""
+    import json
+    import zlib
+
+    client.force_login(oki)
+    preview = upload(client, "pegawai", "pegawai_nominatif.xlsx")
+    record = Impor.objects.get()
+    record.rencana = zlib.compress(json.dumps({"kind": "pegawai", "file_name": "a.xlsx", "headers": [],
+                                               "options": {}, "ignored": [], "rows": []}).encode())
+    record.save()
+    assert confirm(client, "pegawai", preview).status_code == 404
+    assert client.get(reverse("admin:registry_pegawai_import_rejected", args=[record.pk])).status_code == 404
+    assert not Pegawai.objects.exists()
+
+
 def test_abandoned_previews_show_as_expired_in_the_history(client, tree, oki, settings):
     client.force_login(oki)
     upload(client, "pegawai", "pegawai_nominatif.xlsx")

@@ -174,16 +174,26 @@ class BuktiSebarResource(RegistryResource):
                 row.problems.append([self.column(table, "tautan"), "tautan bukti kosong; repost tanpa tautan dicatat "
                                                                    "lewat halaman pegawai dengan tangkapan layar"])
             else:
-                values["proofs"].append([self.column(table, "tautan"), ref, link])
+                self._read_proof(row, self.column(table, "tautan"), ref, link)
         for name, index in table.columns.items():
             if name.startswith(WIDE):
                 link = sheets.cell_text(table.cell(cells, name))
                 if link and not handles.is_no_account(link):
                     kind, *ref = name[len(WIDE):].split("|")
-                    values["proofs"].append([table.headers[index], [kind, *(int(r) if kind == "nomor" else r
-                                                                             for r in ref)], link])
+                    self._read_proof(row, table.headers[index],
+                                     [kind, *(int(r) if kind == "nomor" else r for r in ref)], link)
         if not values["proofs"] and not row.problems:
             row.problems.append(["Tautan bukti", "tidak ada tautan bukti di baris ini"])
+
+    def _read_proof(self, row, column, ref, link):
+        """A proof the row gives: its link read once, here, for every later
+        check of the sheet (the rules, rows repeating a link)."""
+        try:
+            post = handles.parse_post(link)
+        except ValidationError as e:
+            row.problems.append([column, e.messages[0]])
+            return
+        row.values["proofs"].append([column, ref, link, [post.platform, post.kode, post.username]])
 
     def prepare(self, plan):
         """Before the first window: the rows naming the same proof as
@@ -202,14 +212,10 @@ class BuktiSebarResource(RegistryResource):
                 if person is None or person[1] not in self.units:
                     continue
                 self.unlocked.add(person[1])
-                for column, ref, link in row.values["proofs"]:
+                for _, ref, _, (platform, kode, _) in row.values["proofs"]:
                     if tuple(ref) in contents:
                         pairs.add((contents[tuple(ref)], person[0]), row.number)
-                    try:
-                        post = handles.parse_post(link)
-                    except ValidationError:
-                        continue
-                    links.add((post.platform, post.kode), row.number)
+                    links.add((platform, kode), row.number)
         self.duplicates = defaultdict(list)
         for label, keys in (("Konten", pairs), ("Tautan bukti", links)):
             for number, others in keys.repeated().items():
@@ -259,7 +265,7 @@ class BuktiSebarResource(RegistryResource):
             if person is None:
                 continue
             row.result["pegawai"] = person[0]
-            for column, ref, link in row.values["proofs"]:
+            for column, ref, link, post in row.values["proofs"]:
                 konten = contents.get(tuple(ref))
                 if konten is None:
                     row.conflicts.append([column, "konten tidak ditemukan di antara konten yang mengikat instansi "
@@ -267,7 +273,7 @@ class BuktiSebarResource(RegistryResource):
                     continue
                 waktu = row.values["waktu"]
                 proposals.append((row, column, Usulan(person[0], konten, link, akun_nama=row.values["akun"],
-                                                      platform=row.values["platform"],
+                                                      platform=row.values["platform"], post=handles.Post(*post),
                                                       waktu=timezone.datetime.fromisoformat(waktu) if waktu else None)))
         return proposals
 
@@ -275,7 +281,7 @@ class BuktiSebarResource(RegistryResource):
         """{ref: content pk} of the contents the rows name, among those the user sees."""
         numbers, codes = set(), defaultdict(set)
         for row in rows:
-            for _, ref, _ in row.values["proofs"]:
+            for _, ref, _, _ in row.values["proofs"]:
                 if ref[0] == "nomor":
                     numbers.add(ref[1])
                 else:

@@ -6,18 +6,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from registry.impor.rencana import BARU, BERUBAH, DITOLAK, TETAP
+from registry.impor.rencana import BARU, BERUBAH, DITOLAK, TETAP, Plan
 from registry.models import Impor, StatusImpor
 
 
 def open_preview(user, pk, kind):
-    """The user's unconfirmed preview of this kind, or 404 (also for a mangled id)."""
+    """The user's unconfirmed preview of this kind, or 404 (also for a
+    mangled id, and for a preview stored before an upgrade changed how
+    previews are kept: it is gone like one not confirmed in time)."""
     pk = str(pk)
     if not pk.isdigit():
         raise Http404("Pratinjau impor tidak ditemukan.")
-    return get_object_or_404(
+    record = get_object_or_404(
         Impor.objects.for_user(user), pk=pk, jenis=kind, status=StatusImpor.PRATINJAU, rencana__isnull=False
     )
+    if not Plan.readable(record.rencana):
+        raise Http404("Pratinjau impor ini dibuat sebelum pembaruan aplikasi; unggah ulang berkasnya.")
+    return record
 
 
 def record_counts(plan):

@@ -54,6 +54,8 @@ class Row:
         return self.problems + self.conflicts
 
 
+# How ``Plan.dump`` stores a plan; a plan stored another way is not read.
+FORMAT = 2
 # What the preview shows of each kind of row, at most.
 SHOWN = {DITOLAK: 300, BERUBAH: 100, BARU: 200, "catatan": 200}
 
@@ -135,6 +137,7 @@ class Plan:
         """The rows as read from the file; the database checks are redone on
         confirm. Two zlib streams: what describes the file, then its windows."""
         data = {
+            "format": FORMAT,
             "kind": self.kind,
             "file_name": self.file_name,
             "headers": self.headers,
@@ -152,6 +155,15 @@ class Plan:
             stored = windows.close()
         return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 1) + stored
 
+    @staticmethod
+    def readable(blob):
+        """Whether this version can read a stored plan (one stored before an
+        upgrade changed the format cannot be confirmed; upload the file again)."""
+        try:
+            return json.loads(zlib.decompressobj().decompress(bytes(blob))).get("format") == FORMAT
+        except (zlib.error, ValueError, AttributeError):
+            return False
+
     @classmethod
     def load(cls, blob, windowed=False):
         """The plan ``dump`` stored; a ``windowed`` one keeps its rows
@@ -165,10 +177,7 @@ class Plan:
             notes=data.get("notes", []), header_row=data.get("header_row", 1),
             uncalculated=[tuple(cell) for cell in data.get("uncalculated", [])],
         )
-        if "rows" in data:
-            # Stored before windows, as one stream (a preview made just before an upgrade).
-            plan.rows = [Row(number, raw, values, problems) for number, raw, values, problems in data["rows"]]
-        elif windowed:
+        if windowed:
             plan.stored = stored
         else:
             plan.rows = [row for window in Windows.read(stored) for row in window]
