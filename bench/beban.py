@@ -6,7 +6,7 @@
 
 The registry is bangun.py's (a scratch database, registri_beban, dropped
 afterwards); `make serve` runs the production server on it (gunicorn,
-WORKERS=5, plain HTTP on purpose). Each clerk is a process (tests/juru.py)
+WORKERS=5 of THREADS=4, plain HTTP on purpose). Each clerk is a process (tests/juru.py)
 with a session of its own and does what its role does, in a clerk's
 proportions: mostly reading lists and reports, then checking accounts in
 the queue (and now and then taking one back), applying a follower list,
