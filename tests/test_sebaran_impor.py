@@ -77,7 +77,7 @@ def test_a_google_forms_responses_in_wide_form(client, sebaran, ani):
     assert (counts["baru"], counts["ditolak"]) == (2, 3), said
     assert "tautan ini unggahan @siti.rahayu, akun siti rahayu, bukan akun maya sari" in said[4]
     assert "ini tautan konten aslinya" in said[5]
-    assert "nip" in said[6]
+    assert "nip 19990909 berisi 8 digit, nip harus 18 digit" in said[6], "a number cut short is a typo"
     confirm(client, "buktisebar", preview, hanya_valid="on")
     siti = {p.konten: p for p in BuktiSebar.objects.filter(pegawai=sebaran.siti)}
     assert set(siti) == {sebaran.k1, sebaran.k2, sebaran.k3}

@@ -37,6 +37,7 @@ BATCH = 2000
 # Trailing rows kept back from a window until the file ends (its footer).
 FOOTER_ROWS = 50
 
+IDENTITY_LENGTH = {"nip": 18, "nik": 16}
 TRUE_WORDS = {"ya", "y", "aktif", "true", "1", "benar"}
 FALSE_WORDS = {"tidak", "t", "nonaktif", "tidakaktif", "false", "0", "salah"}
 
@@ -340,8 +341,13 @@ def find_person(row, staff, units):
             match = staff[name].get(row.values[name])
             label = name.upper()
             if match is None:
-                row.conflicts.append([label, f"{label} {row.values[name]} belum terdaftar; impor atau tambahkan "
-                                             f"pegawainya dulu"])
+                number, length = row.values[name], IDENTITY_LENGTH[name]
+                if len(number) != length:
+                    # A number cut short is a typo to fix, not someone to register.
+                    message = f"{label} {number} berisi {len(number)} digit, {label} harus {length} digit; periksa lagi"
+                else:
+                    message = f"{label} {number} belum terdaftar; impor atau tambahkan pegawainya dulu"
+                row.conflicts.append([label, message])
                 return None
             if match[1] not in units:
                 row.conflicts.append([label, f"{label} terdaftar di instansi lain; hubungi BKD"])
