@@ -270,8 +270,10 @@ def decode(data):
 
 def _read_csv(text):
     # The delimiter is judged by the first 50 lines, never splitting the whole file.
-    head = text[:1 << 16].splitlines()
-    sample = [line for line in head[:50 if len(text) <= 1 << 16 else -1][:50] if line.strip()]
+    lines = text[:1 << 16].splitlines()
+    if len(text) > 1 << 16:
+        lines.pop()  # cut short by the slice
+    sample = [line for line in lines[:50] if line.strip()]
     best, best_score, reader = ",", -1, None
     try:
         for delimiter in (";", ",", "\t"):

@@ -207,9 +207,9 @@ class BuktiSebarResource(RegistryResource):
             readable = [row for row in rows if not row.problems]
             staff, contents = staff_by_identity(readable), self._contents(readable)
             for row in readable:
-                person = next((staff[name].get(row.values[name]) for name in ("nip", "nik") if row.values.get(name)),
-                              None)
-                if person is None or person[1] not in self.units:
+                # What it says of a row here the check says again (each check starts its rows afresh).
+                person = find_person(row, staff, self.units)
+                if person is None:
                     continue
                 self.unlocked.add(person[1])
                 for _, ref, _, (platform, kode, _) in row.values["proofs"]:
