@@ -285,3 +285,35 @@ def test_a_confirm_refused_after_its_first_windows_were_written_writes_nothing(c
     assert Impor.objects.get(pk=preview.context["record"].pk).status == StatusImpor.PRATINJAU
     assert confirm(client, "buktisebar", preview, hanya_valid="on").status_code == 302
     assert BuktiSebar.objects.count() == before + 8
+
+
+def test_the_registrys_own_proofs_imported_back_after_the_deadline_read_as_unchanged(client, sebaran, ani):
+    """A clerk exports the proofs and imports the file back weeks later: every
+    proof stored as the sheet gives it is unchanged, none refused for a
+    deadline that has passed since; a new proof is still refused for it."""
+    import datetime
+
+    from registry.models import Pengaturan
+    from tests.conftest import make_akun, make_pegawai, nip_pns
+
+    client.force_login(ani)
+    people = [make_pegawai(sebaran.tree.pkm, f"Bidan {n}", nip=nip_pns(born="19940101", seq=n + 1)) for n in range(4)]
+    for n, person in enumerate(people):
+        make_akun(person, "instagram", f"bidan.{n}")
+    lines = _windowed_sheet(sebaran, people)
+    data = "\n".join(lines[:4]).encode()
+    preview = client.post(reverse("admin:registry_buktisebar_import"), {"berkas": SimpleUploadedFile("a.csv", data)})
+    assert confirm(client, "buktisebar", preview).status_code == 302
+    settings_row = Pengaturan.current()
+    settings_row.tenggang_bukti_hari = 7
+    settings_row.save()
+    content = Konten.objects.get(pk=sebaran.k1.pk)
+    today = timezone.localdate()
+    content.terbit, content.batas = today - datetime.timedelta(days=60), today - datetime.timedelta(days=58)
+    content.save()
+    again = client.post(reverse("admin:registry_buktisebar_import"), {"berkas": SimpleUploadedFile("a.csv", data)})
+    assert again.context["counts"] == {"baru": 0, "berubah": 0, "tetap": 3, "ditolak": 0}, reasons(again)
+    late = client.post(reverse("admin:registry_buktisebar_import"),
+                       {"berkas": SimpleUploadedFile("b.csv", "\n".join(lines).encode())})
+    assert late.context["counts"]["tetap"] == 3
+    assert "tidak diterima lagi" in reasons(late)[5]
