@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from registry import handles
 from registry.cakupan import scope_paths
 from registry.models import AkunMedsos, BuktiSebar, Konten, Pegawai, Pengaturan, Platform
-from registry.sql import chunked
+from registry.sql import any_batches, any_of
 
 
 def _date(value):
@@ -103,6 +103,8 @@ class ProofRules:
     def __init__(self, user, proposals):
         self.user = user
         self.today = timezone.localdate()
+        # Read once: a per-proof lookup of the request's zone and clock cost 0.6 s per 100,000 proofs.
+        self.zone, self.latest = timezone.get_current_timezone(), timezone.now() + timezone.timedelta(minutes=5)
         self.settings = Pengaturan.current()
         for proposal in proposals:
             # A sheet's links were read once, with the rest of the row (impor.bukti).
@@ -117,18 +119,17 @@ class ProofRules:
         staff_ids = {p.pegawai_id for p in proposals}
         content_ids = {p.konten_id for p in proposals}
         self.staff, self.accounts = {}, defaultdict(list)
-        for chunk in chunked(staff_ids):
+        for chunk in any_batches(staff_ids):
             for pk, nama, unit, jalur, unit_name, aktif in Pegawai.objects.for_user(self.user).filter(
-                pk__in=chunk
+                any_of("pk", chunk)
             ).values_list("pk", "nama", "instansi_id", "instansi__jalur", "instansi__nama", "aktif"):
                 self.staff[pk] = (nama, unit, jalur, unit_name, aktif)
-            for values in AkunMedsos.objects.filter(pegawai_id__in=chunk).order_by("platform", "username").values_list(
-                "pk", "pegawai_id", "platform", "username"
-            ):
+            accounts = AkunMedsos.objects.filter(any_of("pegawai_id", chunk)).order_by("platform", "username")
+            for values in accounts.values_list("pk", "pegawai_id", "platform", "username"):
                 self.accounts[values[1]].append(values)
         self.contents = {}
-        for chunk in chunked(content_ids):
-            for values in Konten.objects.for_user(self.user).filter(pk__in=chunk).values_list(
+        for chunk in any_batches(content_ids):
+            for values in Konten.objects.for_user(self.user).filter(any_of("pk", chunk)).values_list(
                 "pk", "platform", "kode", "unit_pemilik__jalur", "unit_pemilik__nama", "batas", "terbit", "judul"
             ):
                 self.contents[values[0]] = values
@@ -138,8 +139,8 @@ class ProofRules:
                 named[p.post.platform].add(p.post.username)
         self.named = {}
         for platform, usernames in named.items():
-            for chunk in chunked(usernames):
-                for values in AkunMedsos.objects.filter(platform=platform, username__in=chunk).values_list(
+            for chunk in any_batches(usernames):
+                for values in AkunMedsos.objects.filter(any_of("username", chunk), platform=platform).values_list(
                     "platform", "username", "pk", "pegawai_id", "pegawai__nama", "instansi__nama",
                     "unit_pemilik__jalur",
                 ):
@@ -150,14 +151,14 @@ class ProofRules:
             if p.post:
                 codes[p.post.platform].add(p.post.kode)
         for platform, kode_list in codes.items():
-            for chunk in chunked(kode_list):
-                for values in BuktiSebar.objects.filter(platform=platform, kode__in=chunk).values_list(
+            for chunk in any_batches(kode_list):
+                for values in BuktiSebar.objects.filter(any_of("kode", chunk), platform=platform).values_list(
                     "platform", "kode", "pk", "pegawai_id", "konten_id", "pegawai__nama", "unit_pemilik__jalur"
                 ):
                     self.links[values[:2]] = values[2:]
-        for chunk in chunked(staff_ids):
+        for chunk in any_batches(staff_ids):
             for pk, konten, pegawai, platform, kode, tautan, dibuat in BuktiSebar.objects.filter(
-                pegawai_id__in=chunk, konten_id__in=content_ids
+                any_of("pegawai_id", chunk), any_of("konten_id", content_ids)
             ).values_list("pk", "konten_id", "pegawai_id", "platform", "kode", "tautan", "dibuat_pada"):
                 self.stored[(konten, pegawai)] = (pk, platform, kode, tautan, dibuat)
 
@@ -193,8 +194,8 @@ class ProofRules:
             p.problems.append(("konten", f"batas menyebarkan konten ini {_date(batas)}; bukti yang masuk lebih dari "
                                          f"{self.settings.tenggang_bukti_hari} hari sesudahnya tidak diterima lagi"))
         if p.waktu is not None:
-            when = timezone.localtime(p.waktu).date() if timezone.is_aware(p.waktu) else p.waktu.date()
-            if p.waktu > timezone.now() + timezone.timedelta(minutes=5):
+            when = p.waktu.astimezone(self.zone).date() if timezone.is_aware(p.waktu) else p.waktu.date()
+            if p.waktu > self.latest:
                 p.problems.append(("waktu", "waktu menyebarkan ada di masa depan; periksa tanggal dan jamnya"))
             elif when < terbit:
                 p.problems.append(("waktu", f"waktu menyebarkan {_date(when)} sebelum konten terbit ({_date(terbit)})"))

@@ -373,7 +373,7 @@ def _threads_post(segments, query):
 
 
 def _facebook_post(segments, query):
-    first = segments[0].lower()
+    first, query = segments[0].lower(), parse_qs(query)
     if first in ("permalink.php", "story.php"):
         story, page = query.get("story_fbid", [""])[0], query.get("id", [""])[0]
         return "permalink", story, page if page.isdigit() else ""
@@ -391,6 +391,7 @@ def _facebook_post(segments, query):
 
 
 def _youtube_post(segments, query):
+    query = parse_qs(query)
     if segments[0] == "watch":
         return "video", query.get("v", [""])[0], ""
     if segments[0] in ("shorts", "live", "embed") and len(segments) >= 2:
@@ -427,7 +428,9 @@ def parse_post(value):
     platform = _platform_of(host, "unggahan")
     if not segments:
         raise _not_a_post(platform)
-    found = _POST_READERS[platform](segments, parse_qs(parts.query))
+    # The query string goes as it is: parsed by the readers that read it (a
+    # share's igsh or utm_* parsed for nothing took half of this function).
+    found = _POST_READERS[platform](segments, parts.query)
     if found is None:
         owner = segments[0].removeprefix("@").lower() if len(segments) == 1 else ""
         raise _not_a_post(platform, owner)

@@ -52,7 +52,7 @@ from django.db import connection
 
 from registry.models import AkunMedsos, Instansi, Pegawai
 from registry.pohon import path_ids
-from registry.sql import chunked
+from registry.sql import any_batches, any_of, chunked
 
 
 def lock_units(unit_ids):
@@ -81,8 +81,8 @@ def lock_units_of(read):
 def staff_units(pegawai_ids):
     """The units the employees are in now."""
     units = set()
-    for chunk in chunked(pegawai_ids):
-        units.update(Pegawai.objects.filter(pk__in=chunk).values_list("instansi_id", flat=True).distinct())
+    for chunk in any_batches(pegawai_ids):
+        units.update(Pegawai.objects.filter(any_of("pk", chunk)).values_list("instansi_id", flat=True).distinct())
     return units
 
 

@@ -10,9 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from registry import identity
-
-# Ids per INSERT … SELECT: within the 999 parameters Django assumes SQLite takes.
-HISTORY_BATCH = 900
+from registry.sql import any_batches, pg_array
 
 
 def record_history(model, pks, kind, user=None, reason=""):
@@ -35,16 +33,19 @@ def record_history(model, pks, kind, user=None, reason=""):
         user.pk if user is not None and user.pk else None,
         reason,
     ]
-    pks = list(pks)
-    for start in range(0, len(pks), HISTORY_BATCH):
-        batch = pks[start:start + HISTORY_BATCH]
+    pk = model._meta.pk
+    for batch in any_batches(pks):
+        if connection.vendor == "postgresql":
+            wanted, params = f"= ANY(%s::{pk.rel_db_type(connection)}[])", [pg_array(batch)]
+        else:
+            wanted, params = f"IN ({', '.join(['%s'] * len(batch))})", batch
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} "
                 f"({copied}, history_date, history_type, history_user_id, history_change_reason) "
                 f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
-                [*constants, *batch],
+                f"WHERE {quote(pk.column)} {wanted}",
+                [*constants, *params],
             )
 
 

@@ -81,7 +81,7 @@ from registry.models import (
     draw,
     tree_changed,
 )
-from registry.sql import chunked, subquery_aggregate
+from registry.sql import any_batches, any_of, chunked, insert_rows, subquery_aggregate
 
 
 def hitungan_expression():
@@ -170,8 +170,8 @@ def refresh_spread(pegawai_ids, left=(), pairs=()):
 @transaction.atomic
 class AddedProofs:
     """Proofs inserted in bulk (an import, its units locked), a batch at a
-    time (the import's windows): each batch's counts and monthly rows as it
-    comes, the pairs and cells they touch counted once at the end
+    time (the import's windows): each batch with its counts and monthly rows
+    as it comes, the pairs and cells they touch counted once at the end
     (``finish``), not once a batch.
 
     New proofs can only add to what their employees spread, so the monthly
@@ -183,20 +183,27 @@ class AddedProofs:
     def __init__(self):
         self.pairs, self.cells = set(), set()
 
-    def add(self, proof_ids):
+    def insert(self, columns, **constants):
+        """Insert proofs (``sql.insert_rows``: ``columns`` as it says, without
+        ``unit_pemilik``), each with its count and unit computed as it is
+        inserted; their employees' monthly rows grow by them. The new ids."""
         table = connection.ops.quote_name(SebaranBulanan._meta.db_table)
-        for chunk in chunked(sorted(proof_ids)):
-            proofs = BuktiSebar.objects.filter(pk__in=chunk)
-            self.pairs |= _rewrite(proofs)
-            counted = monthly_counts(proofs)
-            self.cells |= {(unit, bulan) for _, bulan, unit, _, _ in counted}
-            select, params = counted.query.sql_with_params()
+        month = SebaranBulanan._meta.get_field("bulan")
+        inserted = insert_rows(BuktiSebar, columns, returning=["konten_id", "unit_pemilik_id"], **constants,
+                               computed={"hitungan": hitungan_expression(), "unit_pemilik_id": _employee_unit()})
+        self.pairs |= {(konten, unit) for _, konten, unit in inserted}
+        ids = [pk for pk, _, _ in inserted]
+        for chunk in any_batches(ids):
+            select, params = monthly_counts(BuktiSebar.objects.filter(any_of("pk", chunk))).query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {table} (pegawai_id, bulan, instansi_id, status_kepegawaian, tersebar) {select} "
-                    f"ON CONFLICT (pegawai_id, bulan) DO UPDATE SET tersebar = {table}.tersebar + EXCLUDED.tersebar",
+                    f"ON CONFLICT (pegawai_id, bulan) DO UPDATE SET tersebar = {table}.tersebar + EXCLUDED.tersebar "
+                    f"RETURNING instansi_id, bulan",
                     params,
                 )
+                self.cells |= {(unit, month.to_python(bulan)) for unit, bulan in cursor.fetchall()}
+        return ids
 
     def finish(self):
         recount_pairs(self.pairs)

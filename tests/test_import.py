@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registry.models import AkunMedsos, Impor, Instansi, Pegawai, StatusImpor
@@ -471,3 +472,27 @@ def test_one_nip_nik_column_as_offices_keep_it(client, tree, oki):
         "Hj. Sri Wahyuni, S.Kep": ("198503122010011003", None, "PNS"),
         "Deni Saputra": (None, "1671024507950004", "NON_ASN"),
     }
+
+
+def test_the_cycle_collector_is_paused_for_an_import_and_runs_again_after(client, tree, oki, monkeypatch):
+    """mesin.paused_gc: off while the rows are checked, on again after the
+    preview, and after a file refused half-way through reading."""
+    import gc
+
+    from registry.impor import mesin
+
+    during = []
+    original = mesin.RegistryResource.check
+
+    def spy(self, plan, each=None):
+        during.append(gc.isenabled())
+        return original(self, plan, each)
+
+    monkeypatch.setattr(mesin.RegistryResource, "check", spy)
+    client.force_login(oki)
+    assert upload(client, "pegawai", "pegawai_nominatif.xlsx").context["counts"]["baru"] == 5
+    assert during == [False] and gc.isenabled()
+    refused = client.post(reverse("admin:registry_pegawai_import"),
+                          {"berkas": SimpleUploadedFile("a.csv", b"NAMA;JABATAN\nBudi;Staf\n")})
+    assert "tidak ditemukan di baris judul" in refused.context["form"].errors["berkas"][0]
+    assert gc.isenabled()

@@ -317,3 +317,32 @@ def test_the_registrys_own_proofs_imported_back_after_the_deadline_read_as_uncha
                        {"berkas": SimpleUploadedFile("b.csv", "\n".join(lines).encode())})
     assert late.context["counts"]["tetap"] == 3
     assert "tidak diterima lagi" in reasons(late)[5]
+
+
+def test_rows_that_name_one_proof_only_after_the_preview_cancel_the_confirm(client, sebaran, ani):
+    """The rows repeating a proof are found once, by the preview, and kept
+    with it for the confirm. Should the registry change in between so that
+    two rows name one employee after all, the database refuses the second
+    proof: nothing is written and the clerk is asked for a new preview."""
+    from registry.models import StatusImpor
+    from tests.conftest import nik
+
+    client.force_login(ani)
+    maya_nik = sebaran.maya.nik
+    lines = ["NIP;NIK;Konten;Tautan bukti",
+             f"{sebaran.siti.nip};;{sebaran.k1.tautan};https://www.instagram.com/p/CsitiBukti1/",
+             f";{maya_nik};{sebaran.k1.tautan};https://www.instagram.com/p/CmayaBukti1/"]
+    preview = client.post(reverse("admin:registry_buktisebar_import"),
+                          {"berkas": SimpleUploadedFile("a.csv", "\n".join(lines).encode())})
+    assert preview.context["counts"]["baru"] == 2, reasons(preview)
+    # Maya's NIK was Siti's, typed into the wrong record: now both rows name Siti.
+    sebaran.maya.nik = nik(seq=77)
+    sebaran.maya.save()
+    sebaran.siti.nik = maya_nik
+    sebaran.siti.save()
+    before = BuktiSebar.objects.count()
+    answer = confirm(client, "buktisebar", preview)
+    assert answer.status_code == 302
+    assert "Data berubah oleh pengguna lain" in str(list(answer.wsgi_request._messages)[0])
+    assert BuktiSebar.objects.count() == before
+    assert Impor.objects.get(pk=preview.context["record"].pk).status == StatusImpor.DIBATALKAN

@@ -1,9 +1,13 @@
 """registry/sql.py: the set-based pieces the reports share, on both databases."""
 
-from django.db.models import F, Q
+import datetime
 
-from registry.models import Pegawai
-from registry.sql import AnyOf
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat, Upper
+from django.utils import timezone
+
+from registry.models import Pegawai, PemetaanKolom
+from registry.sql import AnyOf, any_of, insert_rows
 from tests.conftest import make_pegawai
 
 
@@ -19,3 +23,29 @@ def test_any_of_selects_what_in_selects_whatever_its_size(tree):
         instansi_id__in=units[:2]))
     assert not Pegawai.objects.filter(AnyOf(F("instansi_id"), [])).exists()
     assert Pegawai.objects.filter(~Q(AnyOf(F("instansi_id"), []))).count() == 3
+
+
+def test_any_of_binds_text_that_an_array_literal_must_quote(tree):
+    awkward = ['Dr. "Abdul" Rahman', "Back\\slash", "Koma, Titik", "{Kurung}", "NULL", "  spasi  "]
+    for nama in awkward:
+        make_pegawai(tree.dinkes, nama)
+    make_pegawai(tree.dinkes, "Rudi Hartono")
+    found = set(Pegawai.objects.filter(any_of("nama", [*awkward, "Tidak Ada"])).values_list("nama", flat=True))
+    assert found == set(awkward)
+
+
+def test_insert_rows_writes_columns_constants_defaults_and_computed_values(ani):
+    when = [timezone.make_aware(datetime.datetime(2026, 12, 1, 8, 30)), timezone.now()]
+    rows = insert_rows(
+        PemetaanKolom,
+        {"jenis": ["pegawai", "bukti"], "tanda": ["", ""], "diubah_pada": when},
+        computed={"tanda": Concat(Upper(F("jenis")), Value("-"), Cast("pengguna_id", CharField()))},
+        returning=["jenis"],
+        pengguna_id=ani.pk,
+    )
+    assert sorted(jenis for _, jenis in rows) == ["bukti", "pegawai"]
+    stored = PemetaanKolom.objects.filter(pk__in=[pk for pk, _ in rows]).order_by("diubah_pada")
+    assert [(p.jenis, p.tanda, p.pengguna_id, p.judul, p.kolom, p.diubah_pada) for p in stored] == [
+        ("pegawai", f"PEGAWAI-{ani.pk}", ani.pk, [], {}, when[0]),
+        ("bukti", f"BUKTI-{ani.pk}", ani.pk, [], {}, when[1]),
+    ]

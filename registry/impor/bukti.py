@@ -19,7 +19,6 @@ from registry.aturan_sebar import ProofRules, Usulan
 from registry.impor.akun import PLATFORM_WORDS
 from registry.impor.kolom import Kolom
 from registry.impor.mesin import (
-    BATCH,
     RegistryResource,
     chunks,
     duplicate_message,
@@ -29,7 +28,7 @@ from registry.impor.mesin import (
 from registry.impor.rencana import BARU, TETAP
 from registry.impor.unit import UnitIndex
 from registry.kunci import lock_units, lock_units_of, staff_units
-from registry.models import BuktiSebar, HasilBukti, Hitungan, JenisImpor, Konten, Pegawai, SumberBukti, draw
+from registry.models import BuktiSebar, HasilBukti, Hitungan, JenisImpor, Konten, SumberBukti, draw
 from registry.sebaran import AddedProofs
 
 # A content named by its number in the registry: "12", "#12", "Konten 12", "Konten #12".
@@ -195,31 +194,25 @@ class BuktiSebarResource(RegistryResource):
             return
         row.values["proofs"].append([column, ref, link, [post.platform, post.kode, post.username]])
 
+    def across(self):
+        self.units = UnitIndex(self.user)
+        return Across(self)
+
     def prepare(self, plan):
         """Before the first window: the rows naming the same proof as
-        another (the same content for the same employee, or the same link),
-        however many windows apart, and the units of everyone the sheet
-        names, to lock before the first window is written."""
+        another, and the units to lock before the first window is written,
+        as ``Across`` found them when the sheet was read and kept them with
+        the preview (found again for a preview kept without them). Should
+        the registry change before the confirm so that two rows name one
+        proof after all, the database's unique constraints refuse the write."""
+        if not plan.across:
+            across = self.across()
+            for rows in plan.windows():
+                across.add(rows)
+            plan.across = across.result()
         self.units, self.added = UnitIndex(self.user), AddedProofs()
-        self.unlocked = set()
-        pairs, links = RowKeys(), RowKeys()
-        for rows in plan.windows():
-            readable = [row for row in rows if not row.problems]
-            staff, contents = staff_by_identity(readable), self._contents(readable)
-            for row in readable:
-                # What it says of a row here the check says again (each check starts its rows afresh).
-                person = find_person(row, staff, self.units)
-                if person is None:
-                    continue
-                self.unlocked.add(person[1])
-                for _, ref, _, (platform, kode, _) in row.values["proofs"]:
-                    if tuple(ref) in contents:
-                        pairs.add((contents[tuple(ref)], person[0]), row.number)
-                    links.add((platform, kode), row.number)
-        self.duplicates = defaultdict(list)
-        for label, keys in (("Konten", pairs), ("Tautan bukti", links)):
-            for number, others in keys.repeated().items():
-                self.duplicates[number].append([label, duplicate_message(label, others)])
+        self.duplicates = dict(plan.across["repeated"])
+        self.unlocked = set(plan.across["units"])
 
     def check_rows(self, plan):
         """A window's proofs against the rules; what the rules read for it
@@ -310,27 +303,56 @@ class BuktiSebarResource(RegistryResource):
         # a window naming someone moved since then locks theirs too.
         lock_units(self.unlocked)
         self.unlocked = set()
-        # The employees' units read under the lock (registry.kunci).
+        # Each proof's unit is its employee's, read under the lock as it is inserted (registry.kunci).
         lock_units_of(lambda: staff_units(staff))
-        unit_of = {}
-        for chunk in chunks(staff):
-            unit_of.update(Pegawai.objects.filter(pk__in=chunk).values_list("pk", "instansi_id"))
-        source = SumberBukti.IMPOR if self.user is not None and self.user.pk else SumberBukti.PERINTAH
+        new = [(row.result["pegawai"], *proof) for row in rows for proof in row.result["new"]]
+        if not new:
+            return
+        pegawai, konten, akun, platform, kode, tautan, waktu = zip(*new)
         now = timezone.now()
-        proofs = BuktiSebar.objects.bulk_create(
-            [BuktiSebar(konten_id=konten, pegawai_id=row.result["pegawai"], akun_id=akun, platform=platform, kode=kode,
-                        tautan=tautan, waktu=timezone.datetime.fromisoformat(waktu) if waktu else now, sumber=source,
-                        unit_pemilik_id=unit_of[row.result["pegawai"]], acak=draw(konten, row.result["pegawai"]))
-             for row in rows for konten, akun, platform, kode, tautan, waktu in row.result["new"]],
-            batch_size=BATCH,
-        )
-        ids = [p.pk for p in proofs]
-        self.record_history(BuktiSebar, ids, "+")
         # Write path: proofs imported.
-        self.added.add(ids)
+        ids = self.added.insert(
+            {"pegawai_id": pegawai, "konten_id": konten, "akun_id": akun, "platform": platform, "kode": kode,
+             "tautan": tautan, "waktu": [timezone.datetime.fromisoformat(w) if w else now for w in waktu],
+             "acak": list(map(draw, konten, pegawai))},
+            sumber=SumberBukti.IMPOR if self.user is not None and self.user.pk else SumberBukti.PERINTAH,
+        )
+        self.record_history(BuktiSebar, ids, "+")
 
     def written(self, plan):
         self.added.finish()
+
+
+class Across:
+    """What the check of a proofs sheet needs of every window before the
+    first: the rows naming the same proof as another (the same content for
+    the same employee, or the same link), however many windows apart, and
+    the units of everyone the sheet names."""
+
+    def __init__(self, resource):
+        self.resource, self.units = resource, set()
+        self.pairs, self.links = RowKeys(), RowKeys()
+
+    def add(self, rows):
+        readable = [row for row in rows if not row.problems]
+        staff, contents = staff_by_identity(readable), self.resource._contents(readable)
+        for row in readable:
+            # What it says of a row here the check says again (each check starts its rows afresh).
+            person = find_person(row, staff, self.resource.units)
+            if person is None:
+                continue
+            self.units.add(person[1])
+            for _, ref, _, (platform, kode, _) in row.values["proofs"]:
+                if tuple(ref) in contents:
+                    self.pairs.add((contents[tuple(ref)], person[0]), row.number)
+                self.links.add((platform, kode), row.number)
+
+    def result(self):
+        repeated = defaultdict(list)
+        for label, keys in (("Konten", self.pairs), ("Tautan bukti", self.links)):
+            for number, others in keys.repeated().items():
+                repeated[number].append([label, duplicate_message(label, others)])
+        return {"repeated": sorted(repeated.items()), "units": sorted(self.units)}
 
 
 class RowKeys:

@@ -103,6 +103,10 @@ class Plan:
     new_units: list = field(default_factory=list)
     # A windowed plan's rows as read (``Windows``); empty when ``rows`` holds them all.
     stored: bytes = b""
+    # What a windowed kind's first check found across all its windows (rows
+    # repeating one another, the units to lock), kept with the preview so
+    # that the confirm does not read every window twice.
+    across: dict = field(default_factory=dict)
     # Set by the check (RegistryResource.check).
     tally: Tally = None
 
@@ -147,6 +151,7 @@ class Plan:
             "notes": self.notes,
             "header_row": self.header_row,
             "uncalculated": [list(cell) for cell in self.uncalculated],
+            "across": self.across,
         }
         stored = self.stored
         if not stored:
@@ -175,7 +180,7 @@ class Plan:
             data["kind"], data["file_name"], data["headers"], [], data["options"], ignored=data["ignored"],
             mapping={int(column): name for column, name in data.get("mapping", {}).items()},
             notes=data.get("notes", []), header_row=data.get("header_row", 1),
-            uncalculated=[tuple(cell) for cell in data.get("uncalculated", [])],
+            uncalculated=[tuple(cell) for cell in data.get("uncalculated", [])], across=data.get("across", {}),
         )
         if windowed:
             plan.stored = stored
