@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from registry import handles
 from registry.cakupan import scope_paths
 from registry.models import AkunMedsos, BuktiSebar, Konten, Pegawai, Pengaturan, Platform
-from registry.sql import any_batches, any_of
+from registry.sql import AnyPairOf, any_batches, any_of
 
 
 def _date(value):
@@ -140,10 +140,9 @@ class ProofRules:
         self.named = {}
         for platform, usernames in named.items():
             for chunk in any_batches(usernames):
-                for values in AkunMedsos.objects.filter(any_of("username", chunk), platform=platform).values_list(
-                    "platform", "username", "pk", "pegawai_id", "pegawai__nama", "instansi__nama",
-                    "unit_pemilik__jalur",
-                ):
+                accounts = AkunMedsos.objects.filter(AnyPairOf("platform", platform, "username", chunk))
+                for values in accounts.values_list("platform", "username", "pk", "pegawai_id", "pegawai__nama",
+                                                   "instansi__nama", "unit_pemilik__jalur"):
                     self.named[values[:2]] = values[2:]
         self.links, self.stored = {}, {}
         codes = defaultdict(set)

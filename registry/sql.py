@@ -4,7 +4,7 @@ writes and the reports."""
 import json
 
 from django.db import connection
-from django.db.models import DateTimeField, F, Func, Lookup, Q, Subquery
+from django.db.models import BooleanField, DateTimeField, Expression, F, Func, Lookup, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.db.models.sql import Query
@@ -66,6 +66,41 @@ class AnyOf(Lookup):
         # Of the column's own type: PostgreSQL hashes the array only for an
         # operator of one type (psycopg would send small ids as int2[]).
         return f"{lhs} = ANY(%s::{self.lhs.output_field.rel_db_type(connection)}[])", [*lhs_params, pg_array(self.rhs)]
+
+
+class AnyPairOf(Expression):
+    """``first = value AND second IN (values)``, for a column a trigram
+    index also covers: PostgreSQL costs its GIN index for ``second =
+    ANY(…)`` as cheap and walks it value by value (2.1 s for 3,000 usernames
+    at 6,000 employees); asked as the pair ``(first, second) IN (SELECT
+    value, unnest(values))`` it probes the two-column btree (7 ms).
+    Elsewhere a plain ``IN``."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, first, value, second, values):
+        super().__init__()
+        self.first, self.second = F(first), F(second)
+        self.value, self.values = value, sorted(set(values))
+
+    def get_source_expressions(self):
+        return [self.first, self.second]
+
+    def set_source_expressions(self, expressions):
+        self.first, self.second = expressions
+
+    def as_sql(self, compiler, connection):
+        if not self.values:
+            return "1 = 0", []
+        (first, first_params), (second, second_params) = compiler.compile(self.first), compiler.compile(self.second)
+        columns = [*first_params, *second_params]
+        if connection.vendor != "postgresql":
+            return (f"({first} = %s AND {second} IN ({', '.join(['%s'] * len(self.values))}))",
+                    [*first_params, self.value, *second_params, *self.values])
+        cast = self.second.output_field.db_type(connection)
+        return f"({first}, {second}) IN (SELECT %s, unnest(%s::{cast}[]))", [*columns, self.value,
+                                                                            pg_array(self.values)]
 
 
 def pg_array(values):

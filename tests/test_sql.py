@@ -6,7 +6,7 @@ from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat, Upper
 from django.utils import timezone
 
-from registry.models import Pegawai, PemetaanKolom
+from registry.models import AkunMedsos, Pegawai, PemetaanKolom
 from registry.sql import AnyOf, any_of, insert_rows
 from tests.conftest import make_pegawai
 
@@ -49,3 +49,16 @@ def test_insert_rows_writes_columns_constants_defaults_and_computed_values(ani):
         ("pegawai", f"PEGAWAI-{ani.pk}", ani.pk, [], {}, when[0]),
         ("bukti", f"BUKTI-{ani.pk}", ani.pk, [], {}, when[1]),
     ]
+
+
+def test_any_pair_of_selects_the_pairs_whatever_the_number_of_values(tree):
+    from registry.sql import AnyPairOf
+    from tests.conftest import make_akun
+
+    rudi = make_pegawai(tree.dinkes, "Rudi Hartono")
+    ig, tt = make_akun(rudi, "instagram", "rudi.h"), make_akun(rudi, "tiktok", "rudi.h")
+    make_akun(rudi, "instagram", "rudi.lain")
+    names = ["rudi.h", *(f"orang.{n}" for n in range(3000))]
+    assert list(AkunMedsos.objects.filter(AnyPairOf("platform", "instagram", "username", names))) == [ig]
+    assert list(AkunMedsos.objects.filter(AnyPairOf("platform", "tiktok", "username", names))) == [tt]
+    assert not AkunMedsos.objects.filter(AnyPairOf("platform", "instagram", "username", [])).exists()

@@ -13,6 +13,7 @@ from registry.impor.unit import UnitIndex
 from registry.kepatuhan import refresh_staff
 from registry.kunci import lock_units_of, staff_units
 from registry.models import AkunMedsos, HasilVerifikasi, JenisImpor, Pegawai, Platform
+from registry.sql import AnyPairOf, any_batches
 
 PLATFORM_WORDS = {
     sheets.match_key(word): platform
@@ -170,8 +171,10 @@ class AkunMedsosResource(RegistryResource):
         ]
         found = {}
         for platform, usernames in wanted.items():
-            for chunk in chunks(usernames):
-                for values in AkunMedsos.objects.filter(platform=platform, username__in=chunk).values_list(*columns):
+            for chunk in any_batches(usernames):
+                for values in AkunMedsos.objects.filter(AnyPairOf("platform", platform, "username", chunk)).values_list(
+                    *columns
+                ):
                     record = dict(zip(columns, values))
                     found[(record["platform"], record["username"])] = record
         return found

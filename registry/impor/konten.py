@@ -15,6 +15,7 @@ from registry.impor.mesin import BATCH, RegistryResource, chunks, flag_duplicate
 from registry.impor.rencana import BARU, TETAP
 from registry.kunci import lock_units
 from registry.models import AkunMedsos, JenisImpor, Konten, Pengaturan, Platform
+from registry.sql import AnyPairOf, any_batches
 
 # A publish date this far back is a typing slip (2062, 1926), not a content to spread.
 OLDEST = timezone.timedelta(days=366)
@@ -159,9 +160,9 @@ class KontenResource(RegistryResource):
                 wanted[account[0]].add(account[1])
         found = {}
         for platform, usernames in wanted.items():
-            for chunk in chunks(usernames):
+            for chunk in any_batches(usernames):
                 for pk, username, unit, unit_name in AkunMedsos.objects.filter(
-                    platform=platform, username__in=chunk
+                    AnyPairOf("platform", platform, "username", chunk)
                 ).values_list("pk", "username", "instansi_id", "instansi__nama"):
                     found[(platform, username)] = (pk, unit, username, unit_name)
         return found
