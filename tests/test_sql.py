@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat, Upper
 from django.utils import timezone
@@ -51,14 +52,25 @@ def test_insert_rows_writes_columns_constants_defaults_and_computed_values(ani):
     ]
 
 
-def test_any_pair_of_selects_the_pairs_whatever_the_number_of_values(tree):
-    from registry.sql import AnyPairOf
+def test_usernames_looked_up_by_pairs_without_bitmap_scans_for_the_block_only(tree):
+    from registry.sql import AnyPairOf, btree_lookups
     from tests.conftest import make_akun
+
+    def bitmap_scans():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_bitmapscan")
+            return cursor.fetchone()[0]
 
     rudi = make_pegawai(tree.dinkes, "Rudi Hartono")
     ig, tt = make_akun(rudi, "instagram", "rudi.h"), make_akun(rudi, "tiktok", "rudi.h")
     make_akun(rudi, "instagram", "rudi.lain")
     names = ["rudi.h", *(f"orang.{n}" for n in range(3000))]
-    assert list(AkunMedsos.objects.filter(AnyPairOf("platform", "instagram", "username", names))) == [ig]
-    assert list(AkunMedsos.objects.filter(AnyPairOf("platform", "tiktok", "username", names))) == [tt]
-    assert not AkunMedsos.objects.filter(AnyPairOf("platform", "instagram", "username", [])).exists()
+    before = bitmap_scans()
+    with btree_lookups():
+        assert list(AkunMedsos.objects.filter(AnyPairOf("platform", "instagram", "username", names))) == [ig]
+        assert list(AkunMedsos.objects.filter(AnyPairOf("platform", "tiktok", "username", names))) == [tt]
+        assert not AkunMedsos.objects.filter(AnyPairOf("platform", "instagram", "username", [])).exists()
+        assert bitmap_scans() in (None, "off")
+    assert bitmap_scans() == before

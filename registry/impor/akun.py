@@ -13,7 +13,7 @@ from registry.impor.unit import UnitIndex
 from registry.kepatuhan import refresh_staff
 from registry.kunci import lock_units_of, staff_units
 from registry.models import AkunMedsos, HasilVerifikasi, JenisImpor, Pegawai, Platform
-from registry.sql import AnyPairOf, any_batches
+from registry.sql import AnyPairOf, any_batches, btree_lookups
 
 PLATFORM_WORDS = {
     sheets.match_key(word): platform
@@ -170,13 +170,13 @@ class AkunMedsosResource(RegistryResource):
             "instansi__nama",
         ]
         found = {}
-        for platform, usernames in wanted.items():
-            for chunk in any_batches(usernames):
-                for values in AkunMedsos.objects.filter(AnyPairOf("platform", platform, "username", chunk)).values_list(
-                    *columns
-                ):
-                    record = dict(zip(columns, values))
-                    found[(record["platform"], record["username"])] = record
+        with btree_lookups():
+            for platform, usernames in wanted.items():
+                for chunk in any_batches(usernames):
+                    accounts = AkunMedsos.objects.filter(AnyPairOf("platform", platform, "username", chunk))
+                    for values in accounts.values_list(*columns):
+                        record = dict(zip(columns, values))
+                        found[(record["platform"], record["username"])] = record
         return found
 
     def _claimed_message(self, current, units):

@@ -103,9 +103,9 @@ class Plan:
     new_units: list = field(default_factory=list)
     # A windowed plan's rows as read (``Windows``); empty when ``rows`` holds them all.
     stored: bytes = b""
-    # What a windowed kind's first check found across all its windows (rows
-    # repeating one another, the units to lock), kept with the preview so
-    # that the confirm does not read every window twice.
+    # What a windowed kind found across all its windows as the file was read
+    # (rows repeating one another, the units to lock), kept with the preview
+    # so that the confirm does not read every window twice.
     across: dict = field(default_factory=dict)
     # Set by the check (RegistryResource.check).
     tally: Tally = None
