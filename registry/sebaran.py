@@ -167,7 +167,6 @@ def refresh_spread(pegawai_ids, left=(), pairs=()):
     recount_cells(cells)
 
 
-@transaction.atomic
 class AddedProofs:
     """Proofs inserted in bulk (an import, its units locked), a batch at a
     time (the import's windows): each batch with its counts and monthly rows
@@ -178,7 +177,9 @@ class AddedProofs:
     rows grow by what they add instead of being counted again: one
     ``INSERT … SELECT … ON CONFLICT DO UPDATE`` a batch adds each employee's
     new count to their row or creates it (a 50,000-row import built and
-    saved 50,000 rows one by one in Python before)."""
+    saved 50,000 rows one by one in Python before). The batches and the
+    final recount are one change: the caller's transaction holds them
+    together (the import's ``apply``)."""
 
     def __init__(self):
         self.pairs, self.cells = set(), set()
