@@ -80,3 +80,28 @@ def test_demo_keeps_its_own_dates_and_leaves_room_for_new_rows(db):
     account = AkunMedsos.objects.create(platform="instagram", username="akun.baru.demo", pegawai=person)
     account.mengikuti.add(AkunMedsos.objects.filter(wajib_diikuti=True).first())
     assert unit.pk > 22 and account.pk > 475
+
+
+def test_nothing_in_the_demo_happened_later_than_now(db):
+    """The story is moved to end today: a proof shared later today (or days
+    on) would read "di masa depan", and its employee's own export, imported
+    back, would be refused for it."""
+    import datetime
+    import json
+
+    from registry.demo import DATE_FIELDS, DEMO_FIXTURE, STORY_ENDS
+    from registry.models import BuktiSebar, Konten, Verifikasi
+
+    # Whatever the hour the demo is loaded: nothing after its last day's midnight in Jakarta.
+    midnight = datetime.datetime.combine(STORY_ENDS, datetime.time(), timezone.get_default_timezone())
+    for obj in json.loads(DEMO_FIXTURE.read_text(encoding="utf-8")):
+        for name in DATE_FIELDS:
+            value = obj["fields"].get(name)
+            assert not value or datetime.datetime.fromisoformat(value) <= midnight, (obj["model"], obj["pk"], name)
+    setup_demo()
+    now = timezone.now()
+    assert not Konten.objects.filter(dibuat_pada__gt=now).exists()
+    assert BuktiSebar.objects.count() > 1000
+    assert not BuktiSebar.objects.filter(waktu__gt=now).exists()
+    assert not BuktiSebar.objects.filter(dibuat_pada__gt=now).exists()
+    assert not Verifikasi.objects.filter(waktu__gt=now).exists()
