@@ -265,11 +265,20 @@ def wajib_toggled(konten):
     cells = set(rows.values_list("instansi_id", "bulan").distinct())
     if konten.wajib:
         rows.update(tersebar=F("tersebar") + 1)
-        first = counted.exclude(pegawai_id__in=SebaranBulanan.objects.filter(bulan=month).values("pegawai_id"))
-        new = [SebaranBulanan(pegawai_id=p, bulan=month, instansi_id=u, status_kepegawaian=s, tersebar=1)
-               for p, u, s in first.values_list("pegawai_id", "pegawai__instansi_id", "pegawai__status_kepegawaian")]
-        SebaranBulanan.objects.bulk_create(new, batch_size=2000)
-        cells |= {(row.instansi_id, month) for row in new}
+        # NOT EXISTS, not NOT IN: at 1M the month's 600,000 rows do not fit
+        # a hashed NOT IN, and PostgreSQL scanned them once per holder (the
+        # benchmark's toggle was stopped after 7 minutes in that query).
+        first = counted.filter(~Exists(SebaranBulanan.objects.filter(bulan=month, pegawai_id=OuterRef("pegawai_id"))))
+        select, params = first.annotate(month=Value(month), one=Value(1)).values_list(
+            "pegawai_id", "month", "pegawai__instansi_id", "pegawai__status_kepegawaian", "one"
+        ).query.sql_with_params()
+        table = connection.ops.quote_name(SebaranBulanan._meta.db_table)
+        with connection.cursor() as cursor:
+            # Those for whom it is the month's only content: their rows made
+            # by the database, not as one Python object each.
+            cursor.execute(f"INSERT INTO {table} (pegawai_id, bulan, instansi_id, status_kepegawaian, tersebar) "
+                           f"{select} RETURNING instansi_id", params)
+            cells |= {(unit, month) for unit, in cursor.fetchall()}
     else:
         rows.filter(tersebar__lte=1).delete()
         rows.update(tersebar=F("tersebar") - 1)
