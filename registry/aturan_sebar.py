@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from registry import handles
 from registry.cakupan import scope_paths
 from registry.models import AkunMedsos, BuktiSebar, Konten, Pegawai, Pengaturan, Platform
-from registry.sql import AnyPairOf, any_batches, any_of, btree_lookups
+from registry.sql import any_batches, any_of
 
 
 def _date(value):
@@ -139,13 +139,9 @@ class ProofRules:
             if p.post and p.post.username:
                 named[p.post.platform].add(p.post.username)
         self.named = {}
-        with btree_lookups():
-            for platform, usernames in named.items():
-                for chunk in any_batches(usernames):
-                    accounts = AkunMedsos.objects.filter(AnyPairOf("platform", platform, "username", chunk))
-                    for values in accounts.values_list("platform", "username", "pk", "pegawai_id", "pegawai__nama",
-                                                       "instansi__nama", "unit_pemilik__jalur"):
-                        self.named[values[:2]] = values[2:]
+        for values in AkunMedsos.objects.named(named, "platform", "username", "pk", "pegawai_id", "pegawai__nama",
+                                               "instansi__nama", "unit_pemilik__jalur"):
+            self.named[values[:2]] = values[2:]
         self.links, self.stored = {}, {}
         codes = defaultdict(set)
         for p in proposals:

@@ -13,7 +13,6 @@ from registry.impor.unit import UnitIndex
 from registry.kepatuhan import refresh_staff
 from registry.kunci import lock_units_of, staff_units
 from registry.models import AkunMedsos, HasilVerifikasi, JenisImpor, Pegawai, Platform
-from registry.sql import AnyPairOf, any_batches, btree_lookups
 
 PLATFORM_WORDS = {
     sheets.match_key(word): platform
@@ -170,13 +169,9 @@ class AkunMedsosResource(RegistryResource):
             "instansi__nama",
         ]
         found = {}
-        with btree_lookups():
-            for platform, usernames in wanted.items():
-                for chunk in any_batches(usernames):
-                    accounts = AkunMedsos.objects.filter(AnyPairOf("platform", platform, "username", chunk))
-                    for values in accounts.values_list(*columns):
-                        record = dict(zip(columns, values))
-                        found[(record["platform"], record["username"])] = record
+        for values in AkunMedsos.objects.named(wanted, *columns):
+            record = dict(zip(columns, values))
+            found[(record["platform"], record["username"])] = record
         return found
 
     def _claimed_message(self, current, units):

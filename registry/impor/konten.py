@@ -15,7 +15,6 @@ from registry.impor.mesin import BATCH, RegistryResource, chunks, flag_duplicate
 from registry.impor.rencana import BARU, TETAP
 from registry.kunci import lock_units
 from registry.models import AkunMedsos, JenisImpor, Konten, Pengaturan, Platform
-from registry.sql import AnyPairOf, any_batches, btree_lookups
 
 # A publish date this far back is a typing slip (2062, 1926), not a content to spread.
 OLDEST = timezone.timedelta(days=366)
@@ -159,13 +158,10 @@ class KontenResource(RegistryResource):
             if account:
                 wanted[account[0]].add(account[1])
         found = {}
-        with btree_lookups():
-            for platform, usernames in wanted.items():
-                for chunk in any_batches(usernames):
-                    for pk, username, unit, unit_name in AkunMedsos.objects.filter(
-                        AnyPairOf("platform", platform, "username", chunk)
-                    ).values_list("pk", "username", "instansi_id", "instansi__nama"):
-                        found[(platform, username)] = (pk, unit, username, unit_name)
+        for platform, pk, username, unit, unit_name in AkunMedsos.objects.named(
+            wanted, "platform", "pk", "username", "instansi_id", "instansi__nama"
+        ):
+            found[(platform, username)] = (pk, unit, username, unit_name)
         return found
 
     def _stored(self, rows):

@@ -15,6 +15,7 @@ from registry.cakupan import ScopedQuerySet
 from registry.models.instansi import Instansi, unit_pemilik_field
 from registry.models.pegawai import Pegawai
 from registry.models.pengaturan import Pengaturan
+from registry.sql import AnyPairOf, any_batches, btree_lookups
 from registry.unggahan import image_validators, validate_screenshot_size
 
 
@@ -76,6 +77,17 @@ class AkunMedsosQuerySet(ScopedQuerySet):
         """Accounts of active staff never checked, or checked too long ago."""
         stale = timezone.now() - datetime.timedelta(days=Pengaturan.current().kedaluwarsa_hari)
         return self.filter(pegawai__aktif=True).alias(diperiksa=last_checked()).filter(diperiksa__lt=stale)
+
+    def named(self, wanted, *fields):
+        """``values_list(*fields)`` of the accounts ``wanted`` names
+        ({platform: usernames}), however many: by (platform, username)
+        through their btree, never the search's trigram index (sql.btree_lookups)."""
+        rows = []
+        with btree_lookups():
+            for platform, usernames in wanted.items():
+                for chunk in any_batches(usernames):
+                    rows += self.filter(AnyPairOf("platform", platform, "username", chunk)).values_list(*fields)
+        return rows
 
 
 class AkunMedsos(models.Model):
