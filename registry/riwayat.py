@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from registry import identity
-from registry.sql import any_batches, pg_array
+from registry.sql import any_batches, any_of
 
 
 def record_history(model, pks, kind, user=None, reason=""):
@@ -33,18 +33,15 @@ def record_history(model, pks, kind, user=None, reason=""):
         user.pk if user is not None and user.pk else None,
         reason,
     ]
-    pk = model._meta.pk
     for batch in any_batches(pks):
-        if connection.vendor == "postgresql":
-            wanted, params = f"= ANY(%s::{pk.rel_db_type(connection)}[])", [pg_array(batch)]
-        else:
-            wanted, params = f"IN ({', '.join(['%s'] * len(batch))})", batch
+        # The rows by ``any_of``, as every batched look-up asks for them.
+        query = model.objects.filter(any_of("pk", batch)).query
+        wanted, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} "
                 f"({copied}, history_date, history_type, history_user_id, history_change_reason) "
-                f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(pk.column)} {wanted}",
+                f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} WHERE {wanted}",
                 [*constants, *params],
             )
 
