@@ -6,6 +6,7 @@ import json
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, DateTimeField, Expression, F, Func, Lookup, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.db.models.sql import Query
@@ -99,6 +100,29 @@ class AnyPairOf(Expression):
         cast = self.second.output_field.db_type(connection)
         return (f"({first}, {second}) IN (SELECT %s, unnest(%s::{cast}[]))",
                 [*first_params, *second_params, self.value, pg_array(self.values)])
+
+
+def newest_per_group(queryset, field, groups, low, high):
+    """The primary keys of ``queryset.order_by("-pk")[low:high]``, read on
+    PostgreSQL group by group: for each value of ``field`` in ``groups``, its
+    newest ``high`` rows from an index on (field, -pk) (a ``LATERAL … LIMIT``
+    each), merged and cut. At most ``len(groups) × high`` index entries,
+    however many rows the groups hold, where walking the primary key
+    backwards reads every newer row of the other groups first. Every row of
+    ``queryset`` must have its ``field`` in ``groups``."""
+    if not groups:
+        return []
+    column = queryset.model._meta.get_field(field)
+    each = (queryset.filter(**{field: RawSQL("page_group.id", (), output_field=column.target_field)})
+            .order_by("-pk").values("pk")[:high])
+    sql, params = each.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT newest.key FROM unnest(%s::{column.db_type(connection)}[]) AS page_group(id) "
+            f"CROSS JOIN LATERAL ({sql}) AS newest(key) ORDER BY newest.key DESC LIMIT %s OFFSET %s",
+            [pg_array(sorted(set(groups))), *params, high - low, low],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 @contextlib.contextmanager

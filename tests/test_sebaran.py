@@ -408,31 +408,6 @@ def test_contents_and_proofs_lists_take_a_fixed_number_of_queries(client, sebara
             assert_fixed_queries(client, reverse(f"admin:registry_{name}_changelist"), {}, grow, most=16)
 
 
-def test_the_proofs_list_pages_by_keys_as_it_would_by_rows(client, sebaran, oki, monkeypatch):
-    """The proof list reads a page's keys first (views.dasar.KeysFirstPaginator):
-    the same rows, in the same order, on every page, and none outside the scope."""
-    from registry.admin.bukti_sebar import BuktiSebarAdmin
-
-    monkeypatch.setattr(BuktiSebarAdmin, "list_per_page", 5)
-    people = {unit: make_pegawai(unit, f"Penyebar {unit.kode}") for unit in (sebaran.tree.pkm, sebaran.tree.smpn1)}
-    accounts = {unit: make_akun(person, "instagram", f"penyebar.{unit.kode.lower()}")
-                for unit, person in people.items()}
-    for n in range(8):
-        konten = make_konten(sebaran.humas_ig, f"https://www.instagram.com/p/Chalaman{n:04d}/", f"Halaman {n}")
-        for unit, person in people.items():
-            BuktiSebar.objects.create(konten=konten, pegawai=person, akun=accounts[unit])
-    client.force_login(oki)
-    url = reverse("admin:registry_buktisebar_changelist")
-    for query in ({}, {"o": "1"}, {"o": "-6.1"}):
-        shown = []
-        for page in (1, 2):
-            cl = client.get(url, {**query, "p": page}).context["cl"]
-            shown += [proof.pk for proof in cl.result_list]
-        expected = list(cl.queryset.values_list("pk", flat=True))
-        assert shown == expected and len(expected) == BuktiSebar.objects.for_user(oki).count() > 5
-        assert not BuktiSebar.objects.filter(pk__in=shown, pegawai=people[sebaran.tree.smpn1]).exists()
-
-
 # What is stored --------------------------------------------------------------
 
 

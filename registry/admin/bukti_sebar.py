@@ -12,7 +12,8 @@ from registry import handles, impor, pencarian
 from registry.admin.dasar import InstansiFilter, RiwayatAdmin, ScopedAdmin, ScopedFormfields, short_name, user_name
 from registry.admin.impor_ekspor import ImporEkspor
 from registry.aturan_sebar import ProofRules, Usulan, as_sentence
-from registry.models import AkunMedsos, BuktiSebar, Hitungan, Konten, Pengaturan
+from registry.cakupan import scope_paths
+from registry.models import AkunMedsos, BuktiSebar, Hitungan, Instansi, Konten, Pengaturan
 from registry.views import antrean_bukti, bukti
 from registry.views.dasar import KeysFirstPaginator
 
@@ -195,7 +196,8 @@ class BuktiSebarAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
                     "bukti_tampil"]
     list_filter = [UnitBuktiFilter, KontenFilter, HitunganFilter, "hasil", "sumber", "sampel"]
     list_select_related = ["pegawai", "konten", "akun", "unit_pemilik"]
-    # An OPD's proofs grow with the registry; its page of 50 should not.
+    # An OPD's proofs grow with the registry; its page of 50 should not
+    # (get_paginator tells it the units listed).
     paginator = KeysFirstPaginator
     search_fields = ["pegawai__nama", "pegawai__nip", "tautan"]
     search_help_text = "Cari nama atau NIP pegawai, atau tautan bukti."
@@ -208,6 +210,20 @@ class BuktiSebarAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
             path("antrean/", wrap(antrean_bukti.antrean_bukti), name="registry_buktisebar_antrean"),
             *super().get_urls(),
         ]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page,
+                              units=self.units_listed(request), unit_field="unit_pemilik")
+
+    def units_listed(self, request):
+        """The units whose proofs the list can show, when they are a part of
+        the registry: the unit picked in the filter and below, or the
+        operator's scope (None: every unit)."""
+        picked = request.GET.get(UnitBuktiFilter.parameter_name)
+        if picked:
+            unit = UnitBuktiFilter.unit_named(request, picked)
+            return Instansi.objects.filter(jalur__startswith=unit.jalur) if unit else None
+        return Instansi.objects.for_user(request.user) if scope_paths(request.user) is not None else None
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -125,12 +125,15 @@ class InstansiFilter(admin.SimpleListFilter):
     parameter_name = "instansi"
     path_field = "instansi__jalur"
 
+    @classmethod
+    def unit_named(cls, request, value):
+        """The unit ``value`` names, if the user may see it; else None."""
+        value = value or ""
+        return Instansi.objects.for_user(request.user).filter(pk=value).first() if value.isdigit() else None
+
     def chosen(self, request):
         if not hasattr(self, "_chosen"):
-            value = self.value() or ""
-            self._chosen = (
-                Instansi.objects.for_user(request.user).filter(pk=value).first() if value.isdigit() else None
-            )
+            self._chosen = self.unit_named(request, self.value())
         return self._chosen
 
     def lookups(self, request, model_admin):
