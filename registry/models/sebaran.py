@@ -249,9 +249,11 @@ class BuktiSebar(models.Model):
             # Per employee: the period's share (pegawai = P AND konten IN
             # …), the employee's page, and refresh_spread.
             models.Index(fields=["pegawai", "konten"], name="registry_bukti_peg_idx"),
-            # Recounts and sample draws of a content's proofs in a unit:
-            # konten = K AND unit_pemilik IN (…) ORDER BY acak.
-            models.Index(fields=["konten", "unit_pemilik", "acak"], name="registry_bukti_konten_unit_idx"),
+            # Recounts and sample draws of a content's proofs in a unit
+            # (konten = K AND unit_pemilik IN (…)), and the proof list of
+            # one content, newest first unit by unit, from the index alone
+            # (konten = K AND unit_pemilik = U ORDER BY id DESC LIMIT n).
+            models.Index(fields=["konten", "unit_pemilik", "-id"], name="registry_bukti_konten_unit_idx"),
             # An operator's proof list, newest first: unit_pemilik IN (…) ORDER BY id DESC.
             models.Index(fields=["unit_pemilik", "-id"], name="registry_bukti_unit_idx"),
             # The spot-check queue: sampled, unchecked, in scope, in order.

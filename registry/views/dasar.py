@@ -14,7 +14,10 @@ from registry.sql import newest_per_group
 
 # A list longer than this says "more than" rather than counting every row.
 COUNT_CAP = 10000
-# The most units whose lists KeysFirstPaginator reads unit by unit.
+# The most units whose lists KeysFirstPaginator reads unit by unit. Its
+# keys at 1,000,000 employees (bench/README.md): 7 ms for 201 units, 29 ms
+# for 1,000, 84 ms for 2,000, 0.8 s for all 7,036 (where walking the
+# primary key takes 30 ms: every unit is in scope).
 MERGED_UNITS = 1000
 
 
