@@ -1,8 +1,8 @@
 """The proof list's pages (views.dasar.KeysFirstPaginator): read by their
 keys, and on PostgreSQL unit by unit for a list of some units (an
-operator's scope, a unit picked in the filter); the same rows in the same
-order as reading the rows themselves, whoever looks and however the list
-is narrowed, and nothing outside the scope."""
+operator's scope, a unit picked in the filter; not a search); the same
+rows in the same order as reading the rows themselves, whoever looks and
+however the list is narrowed, and nothing outside the scope."""
 
 import pytest
 from django.db import connection
@@ -61,7 +61,7 @@ def read_unit_by_unit(statements):
     ("oki", {"o": "-6.1"}, False),
     ("oki", {"instansi": "pkm"}, True),
     ("oki", {"konten": "first"}, True),
-    ("oki", {"q": "Penyebar"}, True),
+    ("oki", {"q": "Penyebar"}, False),
     ("vina", {}, False),
     ("vina", {"instansi": "dinkes"}, True),
     ("vina", {"instansi": "pemda", "konten": "first"}, True),

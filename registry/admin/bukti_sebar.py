@@ -4,6 +4,7 @@ the screenshot of each."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -216,9 +217,12 @@ class BuktiSebarAdmin(ImporEkspor, RiwayatAdmin, ScopedAdmin):
                               units=self.units_listed(request), unit_field="unit_pemilik")
 
     def units_listed(self, request):
-        """The units whose proofs the list can show, when they are a part of
-        the registry: the unit picked in the filter and below, or the
-        operator's scope (None: every unit)."""
+        """The units whose proofs the list shows, when it shows some only:
+        the unit picked in the filter and those below it, else the
+        operator's scope. None for every unit, and for a search, whose few
+        proofs are found through the search's own index."""
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return None
         picked = request.GET.get(UnitBuktiFilter.parameter_name)
         if picked:
             unit = UnitBuktiFilter.unit_named(request, picked)
