@@ -103,8 +103,8 @@ class AnyPairOf(Expression):
 
 
 def newest_per_group(queryset, field, groups, low, high):
-    """The primary keys of ``queryset.order_by("-pk")[low:high]``, read on
-    PostgreSQL group by group: for each value of ``field`` in ``groups``, its
+    """The primary keys of ``queryset.order_by("-pk")[low:high]``, read group
+    by group (PostgreSQL only): for each value of ``field`` in ``groups``, its
     newest ``high`` rows from an index on (field, -pk) (a ``LATERAL … LIMIT``
     each), merged and cut. At most ``len(groups) × high`` index entries,
     however many rows the groups hold, where walking the primary key
