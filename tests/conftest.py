@@ -69,11 +69,15 @@ def recreate_roles():
         (getattr(module, "create_roles", None) or module.grant)(apps, None)
 
 
-def nip_pns(born="19850312", tmt="201101", gender="1", seq=None):
+def nip_pns(born="19850312", tmt=None, gender="1", seq=None):
     # Appointed a year after the sample files' staff (tests/data: 201001),
     # so that a made employee never takes a NIP a sample roster brings,
-    # however many were made before.
-    return f"{born}{tmt}{gender}{(seq or next(_sequence) % 999 + 1):03d}"
+    # however many were made before. Numbered by the running sequence, a
+    # month later than one a test numbers itself (seq=): the sequence wraps
+    # at 999, and in a long run it met a test's own 902.
+    if seq is None:
+        return f"{born}{tmt or '201102'}{gender}{next(_sequence) % 999 + 1:03d}"
+    return f"{born}{tmt or '201101'}{gender}{seq:03d}"
 
 
 def nik(day="12", month="03", year="85", seq=None):
