@@ -12,7 +12,7 @@ from django.urls import reverse
 from registry.admin.bukti_sebar import BuktiSebarAdmin
 from registry.models import BuktiSebar, Instansi
 from registry.views import dasar
-from tests.conftest import make_akun, make_pegawai
+from tests.conftest import assert_fixed_queries, make_akun, make_pegawai
 from tests.sebaran_world import make_konten, sebaran  # noqa: F401
 
 URL = reverse("admin:registry_buktisebar_changelist")
@@ -101,8 +101,6 @@ def test_more_units_than_merged_units_are_paged_by_keys_alone(client, spread, ok
 
 
 def test_a_page_takes_the_same_queries_however_many_units_and_proofs(client, spread, oki):
-    from tests.conftest import assert_fixed_queries
-
     def grow():
         unit = Instansi.objects.create(kode="PKM2", nama="UPTD Puskesmas Desa", induk=spread.tree.dinkes)
         person = make_pegawai(unit, "Penyebar Desa")
